@@ -1,0 +1,105 @@
+"""Contact details in a message: phone (phonenumbers, the shop's region), name and delivery
+address (cue words from the language file), and a note. Each found span is blanked out of the
+text so its words are not read as items; offsets stay the same."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+
+from .draft import Contact
+from .language import Language
+
+_MIN_PHONE_DIGITS = 6
+_MAX_ADDRESS_CHARS = 120
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    names: list[tuple[re.Pattern, bool]]      # (pattern, needs a capital letter)
+    address: re.Pattern
+    weak_address: tuple[re.Pattern, ...]
+    note: re.Pattern
+
+
+def _alternation(phrases) -> str:
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _patterns(lang: Language) -> _Patterns:
+    c = lang.contact
+    word = r"[^\W\d_][\w'-]*"
+    strict = set(c["strict_name_cues"])
+    names = [(re.compile(rf"(?<!\w)(?:{_alternation([cue])})\s*,?\s+({word}(?:\s+{word})?)", re.I), cue in strict)
+             for cue in c["name_cues"]]
+    stop = r"(?=\s*(?:[.!?;\n]|$)|\s+(?:and|please|thanks|thank|y|por\s+favor|gracias)\b)"
+    address = re.compile(rf"(?<!\w)(?:{_alternation(c['address_cues'])})\s*:?\s*(\S.*?){stop}", re.I)
+    streets = _alternation(c["street_words"])
+    units = _alternation(c["unit_words"])
+    weak = _alternation(c["weak_address_cues"])
+    tail = rf"(?:\s*,?\s*(?:{units})\.?\s*[\w-]+)?"
+    weak_address = (
+        re.compile(rf"(?<!\w)(?:{weak})\s+(\d+\w*\s+(?:{word}\s+){{1,4}}?(?:{streets})\b\.?{tail})", re.I),
+        re.compile(rf"(?<!\w)(?:{weak})\s+((?:{streets})\.?\s+(?:{word}\s+){{1,4}}?\d+\w*{tail})", re.I),
+    )
+    note = re.compile(rf"(?<!\w)(?:{_alternation(c['note_cues'])})\s*:?\s+(\S.*)$", re.I | re.S)
+    return _Patterns(names, address, weak_address, note)
+
+
+def extract(text: str, lang: Language, region: str, known_words) -> tuple[Contact, str | None, str]:
+    """(contact, note, text with those spans blanked)."""
+    contact = Contact()
+    chars = list(text)
+
+    def blank(start: int, end: int) -> None:
+        for i in range(start, end):
+            chars[i] = " "
+        chars[start] = ";"          # a clause boundary where the detail was
+
+    if sum(ch.isdigit() for ch in text) >= _MIN_PHONE_DIGITS:
+        try:
+            for match in phonenumbers.PhoneNumberMatcher(text, region or "US"):
+                contact.phone = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+                blank(match.start, match.end)
+                break
+        except Exception:  # phonenumbers on odd input (bad region, huge numbers): no phone
+            pass
+    p = _patterns(lang)
+    note = None
+    text_now = "".join(chars)
+    m = p.note.search(text_now)
+    if m:
+        note = m.group(1).strip() or None
+        blank(m.start(), len(text))
+        text_now = "".join(chars)
+    for pattern in (p.address, *p.weak_address):
+        m = pattern.search(text_now)
+        if m and len(m.group(1)) <= _MAX_ADDRESS_CHARS and any(ch.isdigit() for ch in m.group(1)):
+            contact.address = m.group(1).strip(" ,.")
+            blank(m.start(), m.end())
+            text_now = "".join(chars)
+            break
+    for pattern, needs_capital in p.names:
+        m = pattern.search(text_now)
+        if m:
+            name = _name(m.group(1), needs_capital, lang, known_words)
+            if name:
+                contact.name = name
+                blank(m.start(), m.start(1) + len(name))
+                break
+    return contact, note, "".join(chars)
+
+
+def _name(said: str, needs_capital: bool, lang: Language, known_words) -> str | None:
+    kept = []
+    for i, w in enumerate(said.split()):
+        folded = w.casefold()
+        if (folded,) in lang.phrases or lang.stem(folded) in known_words or lang.number(folded) is not None:
+            break
+        if (needs_capital or i > 0) and not w[0].isupper():
+            break
+        kept.append(w)
+    return " ".join(kept) or None

@@ -1,0 +1,131 @@
+"""A language's word lists (lang/<code>.json) and the few operations built on them.
+
+Everything that differs between English and Spanish is data; this module only reads it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from text_to_num import text2num
+
+from .text import words
+
+_LANG_DIR = Path(__file__).with_name("lang")
+DEFAULT_LANGUAGE = "en"
+
+# Kinds of language phrase, in increasing precedence when one phrase is listed twice.
+FILLER, CONJ, CONTRAST, ADDITION, NEG, VAGUE, NUMBER, ARTICLE, SIZE_WORD = (
+    "filler", "conj", "contrast", "addition", "neg", "vague", "number", "article", "size_word")
+
+
+@dataclass(frozen=True, eq=False)  # one instance per language: hashed by identity
+class Language:
+    code: str
+    phrases: dict[tuple[str, ...], tuple[str, object]]   # folded words -> (kind, value)
+    max_phrase: int
+    qualifier_synonyms: tuple[frozenset[tuple[str, ...]], ...]
+    negation_continuers: frozenset[str]
+    number_connectors: frozenset[str]
+    multiplier_letters: frozenset[str]
+    size_words: frozenset[str]
+    intents: dict[str, frozenset[tuple[str, ...]]]
+    contact: dict
+    questions: dict[str, str]
+    list_or: str
+    head_word: str  # "last" (English "caffe latte") or "first" (Spanish "pan de queso")
+    _stem_min: int = 4
+    _plural: tuple[tuple[str, str], ...] = ()
+    _keep: tuple[str, ...] = ()
+    _final: tuple[tuple[str, str], ...] = ()
+    _numbers: dict = field(default_factory=dict, compare=False)
+
+    def stem(self, word: str) -> str:
+        """A crude, consistent stem: plural endings and a final vowel go, so that "pies"/"pie",
+        "olives"/"olive", "grandes"/"grande" share one key. Only consistency matters here."""
+        if len(word) >= self._stem_min and not word.endswith(self._keep):
+            for suffix, repl in self._plural:
+                if word.endswith(suffix):
+                    word = word[: -len(suffix)] + repl
+                    break
+        if len(word) >= 3:
+            for suffix, repl in self._final:
+                if word.endswith(suffix):
+                    return word[: -len(suffix)] + repl
+        return word
+
+    def number(self, phrase: str) -> int | None:
+        """The integer a run of number words or digits means, or None."""
+        cached = self._numbers.get(phrase, ...)
+        if cached is not ...:
+            return cached
+        value: int | None = None
+        if phrase.isdigit():
+            value = int(phrase[:9])
+        else:
+            try:
+                parsed = text2num(phrase, self.code)
+                value = parsed if isinstance(parsed, int) and parsed >= 0 else None
+            except Exception:  # text2num raises ValueError and others on non-numbers
+                value = None
+        if len(self._numbers) < 50_000:
+            self._numbers[phrase] = value
+        return value
+
+    def join_choices(self, choices: list[str]) -> str:
+        if len(choices) <= 1:
+            return "".join(choices)
+        return f"{', '.join(choices[:-1])} {self.list_or} {choices[-1]}"
+
+    def question(self, key: str, **values: str) -> str:
+        return self.questions[key].format(**values)
+
+
+@lru_cache(maxsize=None)
+def load(code: str | None) -> Language:
+    """The language for a catalog's `shop.language`; unknown codes fall back to English."""
+    code = (code or DEFAULT_LANGUAGE).lower().split("-")[0]
+    path = _LANG_DIR / f"{code}.json"
+    if not path.is_file():
+        code, path = DEFAULT_LANGUAGE, _LANG_DIR / f"{DEFAULT_LANGUAGE}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    phrases: dict[tuple[str, ...], tuple[str, object]] = {}
+
+    def put(kind: str, items, value=None) -> None:
+        for item in items:
+            key = words(item)
+            if key:
+                phrases[key] = (kind, value)
+
+    put(FILLER, data["fillers"])
+    put(CONJ, data["conjunctions"])
+    put(CONTRAST, data["contrasts"])
+    put(ADDITION, data["additions"])
+    put(NEG, data["negations"])
+    put(VAGUE, data["vague_quantities"])
+    put(SIZE_WORD, data["size_words"])
+    for phrase, value in data["number_phrases"].items():
+        put(NUMBER, [phrase], int(value))
+    put(ARTICLE, data["articles"], 1)
+    stemming = data["stemming"]
+    return Language(
+        code=code,
+        phrases=phrases,
+        max_phrase=max(len(k) for k in phrases),
+        qualifier_synonyms=tuple(frozenset(words(p) for p in group) for group in data["qualifier_synonyms"]),
+        negation_continuers=frozenset(data["negation_continuers"]),
+        number_connectors=frozenset(data["number_connectors"]),
+        multiplier_letters=frozenset(data["multiplier_letters"]),
+        size_words=frozenset(data["size_words"]),
+        intents={k: frozenset(words(p) for p in v) for k, v in data["intents"].items()},
+        contact=data["contact"],
+        questions=data["questions"],
+        list_or=data["list_or"],
+        head_word=data.get("head_word", "last"),
+        _stem_min=int(stemming["min_length"]),
+        _plural=tuple(tuple(x) for x in stemming["plural_suffixes"]),
+        _keep=tuple(stemming["keep_endings"]),
+        _final=tuple(tuple(x) for x in stemming["final_letters"]),
+    )

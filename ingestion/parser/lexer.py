@@ -1,0 +1,135 @@
+"""From tokens to units: each stretch of the message labelled as a quantity, product, option,
+qualifier, negation, joiner, filler or unknown word. Longest phrase wins; the catalog wins ties."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import language as L
+from .catalog import Catalog
+from .text import Token
+
+# Unit kinds.
+NUM, MULT, VAGUE = "num", "mult", "vague"
+PRODUCT, OPTION, QUAL, GROUP = "product", "option", "qualifier", "group"
+NEG, ADD, CONTRAST, CONJ, SEP, FILLER, UNKNOWN = "neg", "add", "contrast", "conj", "sep", "filler", "unknown"
+
+_LANG_KIND = {L.FILLER: FILLER, L.CONJ: CONJ, L.CONTRAST: CONTRAST, L.ADDITION: ADD, L.NEG: NEG,
+              L.VAGUE: VAGUE, L.NUMBER: NUM, L.ARTICLE: NUM, L.SIZE_WORD: GROUP}
+_PUNCT_KIND = {",": CONJ, "&": CONJ, "+": CONJ, "#": FILLER}
+
+
+@dataclass(slots=True)
+class Unit:
+    kind: str
+    start: int                 # token index, inclusive
+    end: int                   # token index, exclusive
+    value: object = None       # entities, a number, ...
+    score: float = 1.0         # 1.0 exact; lower for typo-corrected or partial matches
+    partial: bool = False      # matched by a head word only ("latte" for "caffe latte")
+    explicit: bool = True      # for NUM: said as a number, not an article ("a", "an")
+
+
+def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
+    lang, index = catalog.language, catalog.index
+    norms = [t.norm for t in tokens]
+    keys: list[str | None] = []
+    scores: list[float] = []
+    for t in tokens:
+        if t.is_separator or t.norm in _PUNCT_KIND:
+            keys.append(None)
+            scores.append(1.0)
+            continue
+        stem = lang.stem(t.norm)
+        score = 1.0
+        if stem not in index.vocabulary and (t.norm,) not in lang.phrases and lang.number(t.norm) is None:
+            fixed = index.correct(stem)
+            if fixed:
+                stem, score = fixed
+        keys.append(stem)
+        scores.append(score)
+
+    units: list[Unit] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        norm = norms[i]
+        if keys[i] is None:
+            units.append(Unit(SEP if tokens[i].is_separator else _PUNCT_KIND[norm], i, i + 1))
+            i += 1
+            continue
+        best = _catalog_match(keys, i, index)
+        lang_unit = _language_match(norms, keys, i, lang)
+        num_unit = _number_match(norms, keys, i, lang)
+        for candidate in (num_unit, lang_unit):
+            if candidate and (best is None or candidate.end > best.end):
+                best = candidate
+        if best is None:
+            best = _partial_or_unknown(keys[i], i, index)
+        if scores[i] < 1.0 and best.kind in (PRODUCT, OPTION, QUAL):
+            best.score = min(scores[best.start:best.end])
+        units.append(best)
+        i = best.end
+    return units
+
+
+def _catalog_match(keys, i, index) -> Unit | None:
+    for length in range(min(index.max_phrase, len(keys) - i), 0, -1):
+        span = keys[i:i + length]
+        if None in span:
+            continue
+        entities = index.phrases.get(tuple(span))
+        if entities:
+            kinds = {e[0] for e in entities}
+            # A phrase that is both a product and an option (e.g. "cheese") is kept as both;
+            # the assembler decides by context. Products win the label.
+            kind = PRODUCT if "product" in kinds else OPTION if "option" in kinds else \
+                QUAL if "qualifier" in kinds else GROUP
+            return Unit(kind, i, i + length, entities)
+    return None
+
+
+def _language_match(norms, keys, i, lang) -> Unit | None:
+    for length in range(min(lang.max_phrase, len(norms) - i), 0, -1):
+        if None in keys[i:i + length]:
+            continue
+        hit = lang.phrases.get(tuple(norms[i:i + length]))
+        if hit:
+            kind, value = hit
+            return Unit(_LANG_KIND[kind], i, i + length, value, explicit=kind != L.ARTICLE)
+    return None
+
+
+def _number_match(norms, keys, i, lang) -> Unit | None:
+    norm = norms[i]
+    if norm[:-1].isdigit() and norm[-1] in lang.multiplier_letters:       # "2x"
+        return Unit(NUM, i, i + 1, lang.number(norm[:-1]))
+    if norm in lang.multiplier_letters and i + 1 < len(norms) and norms[i + 1].isdigit():
+        return Unit(MULT, i, i + 2, lang.number(norms[i + 1]))             # "x 2", "x2"
+    if norm.replace(".", "", 1).replace(",", "", 1).isdigit() and not norm.isdigit():
+        return Unit(NUM, i, i + 1, None)                                     # "1.5": unreadable
+    value = lang.number(norm)
+    if value is None:
+        return None
+    end = i + 1
+    if not norm.isdigit():
+        # Extend over "twenty five", "one hundred and two" while the words still read as one number.
+        j = i + 1
+        while j < len(norms) and keys[j] is not None and (
+                lang.number(norms[j]) is not None or norms[j] in lang.number_connectors):
+            j += 1
+            if norms[j - 1] in lang.number_connectors:
+                continue
+            longer = lang.number(" ".join(norms[i:j]))
+            if longer is None or norms[j - 1].isdigit():
+                break
+            value, end = longer, j
+    return Unit(NUM, i, end, value)
+
+
+def _partial_or_unknown(key: str, i: int, index) -> Unit:
+    entities = index.heads.get(key)
+    if entities:
+        products = tuple(e for e in entities if e[0] == "product")
+        if products:
+            return Unit(PRODUCT, i, i + 1, products, score=0.85, partial=True)
+        return Unit(OPTION, i, i + 1, entities, score=0.85, partial=True)
+    return Unit(UNKNOWN, i, i + 1, key in index.vocabulary)

@@ -1,0 +1,232 @@
+"""From raw items to draft lines: pick the product and each option's value, apply the catalog's
+rules (choose-one, required, negatable, qualifiers) and note every doubt as a confidence factor
+and, where the customer can settle it, a clarification question."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import confidence as C
+from .catalog import Catalog, Product
+from .draft import DraftLine, DraftOption
+from .items import Assembly, Mention, RawItem
+from .text import Token, words
+
+MAX_CHOICES_ASKED = 6
+
+
+@dataclass(slots=True)
+class _Line:
+    product: Product
+    item: RawItem
+    quantity: int
+    options: list[DraftOption] = field(default_factory=list)
+    factors: list[float] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Resolution:
+    lines: list[DraftLine]
+    clarifications: list[str]
+    unparsed: list[str]
+    factors: list[float]
+
+
+def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog) -> Resolution:
+    lang = catalog.language
+    out: list[_Line] = []
+    asks: list[str] = []
+    unparsed: list[str] = []
+    factors: list[float] = []
+
+    def ask(question: str) -> None:
+        if question not in asks:
+            asks.append(question)
+
+    for item in assembly.items:
+        _note_unknown(item.unknown, tokens, unparsed, ask, lang)
+        if item.head is None:
+            if not item.options:
+                factors += [C.UNKNOWN_IN_ITEM] * len(item.unknown)
+                continue
+            line = _headless(item, out, catalog, ask)
+            if line is None:                              # unplaceable: its words are the doubt
+                factors += [C.UNKNOWN_IN_ITEM] * max(1, len(item.unknown))
+                continue
+            if out and line is out[-1]:
+                continue                                  # merged into the last line
+        else:
+            product, doubts = _choose_product(item, catalog, ask)
+            line = _Line(product, item, 1, factors=doubts)
+        line.factors += [C.UNKNOWN_IN_ITEM] * len(item.unknown)
+        if item.repeated_head:
+            line.factors.append(C.MERGED_OPTIONS)
+        _quantity(line, item, lang, ask)
+        for mention in item.options:
+            _add_option(line, mention, catalog)
+        out.append(line)
+
+    for u in assembly.excluded:
+        factors.append(C.EXCLUDED_PRODUCT)
+    _note_unknown(assembly.unknown, tokens, unparsed, ask, lang)
+    factors += [C.UNKNOWN_OUTSIDE] * len(assembly.unknown)
+
+    lines = []
+    for line in out:
+        _check_groups(line, lang, ask)
+        if len(out) > 3:
+            line.factors.append(C.MANY_ITEMS ** (len(out) - 3))
+        span = text[tokens[line.item.start].start:tokens[line.item.end - 1].end]
+        lines.append(DraftLine(line.product.sku, line.product.name, line.quantity,
+                               C.combine(C.BASE, line.factors), span, line.options))
+    return Resolution(lines, asks, unparsed, factors)
+
+
+def _skus(unit) -> list[str]:
+    return [e[1] for e in unit.value if e[0] == "product"]
+
+
+def _fits(product: Product, mention: Mention) -> bool:
+    return any(e[0] == "option" and product.offers(e[1], e[2]) for e in mention.unit.value)
+
+
+def _choose_product(item: RawItem, catalog: Catalog, ask) -> tuple[Product, list[float]]:
+    head = item.head
+    products = [catalog.by_sku[s] for s in _skus(head)]
+    if len(products) > 1 and item.options:
+        fitting = [p for p in products if all(_fits(p, m) for m in item.options)]
+        products = fitting or products
+    if len(products) > 1:
+        names = [p.name for p in products[:MAX_CHOICES_ASKED]]
+        ask(catalog.language.question("which_product", choices=catalog.language.join_choices(names)))
+        return products[0], [C.AMBIGUOUS_PRODUCT]
+    if head.partial:
+        return products[0], [C.PARTIAL_PRODUCT]
+    return products[0], [C.TYPO] if head.score < 1.0 else []
+
+
+def _headless(item: RawItem, out: list[_Line], catalog: Catalog, ask) -> _Line | None:
+    """Options with no product word: more about the last item, another of the same, or a product
+    that only these options fit ("a large onion and tuna on thin crust")."""
+    prev = out[-1] if out else None
+    if item.unknown:
+        return None                # the unknown word is most likely the product: ask, don't guess
+    if prev is not None and all(_fits(prev.product, m) for m in item.options):
+        if not item.explicit and not _conflicts(prev, item, catalog):
+            prev.factors.append(C.MERGED_OPTIONS)
+            for mention in item.options:
+                _add_option(prev, mention, catalog)
+            prev.item.end = max(prev.item.end, item.end)
+            return prev
+        line = _Line(prev.product, item, 1, factors=[C.INFERRED_PRODUCT])
+        return line
+    candidates = None
+    for mention in item.options:
+        skus: set[str] = set()
+        for e in mention.unit.value:
+            if e[0] == "option":
+                skus.update(catalog.index.value_products.get((e[1], e[2]), ()))
+        candidates = skus if candidates is None else candidates & skus
+        if not candidates:
+            break
+    lang = catalog.language
+    if not candidates:
+        return None
+    if len(candidates) > 1:
+        names = sorted(catalog.by_sku[s].name for s in list(candidates)[:50])[:MAX_CHOICES_ASKED]
+        said = lang.join_choices([m.said for m in item.options][:3])
+        ask(lang.question("what_product", options=said) if len(candidates) > MAX_CHOICES_ASKED
+            else lang.question("which_product", choices=lang.join_choices(names)))
+        return None
+    return _Line(catalog.by_sku[next(iter(candidates))], item, 1, factors=[C.INFERRED_PRODUCT])
+
+
+def _conflicts(prev: _Line, item: RawItem, catalog: Catalog) -> bool:
+    """Would these options give the previous line a second value in a choose-one group?"""
+    taken = {o.group for o in prev.options if not o.negated}
+    for mention in item.options:
+        for e in mention.unit.value:
+            if e[0] == "option" and prev.product.offers(e[1], e[2]):
+                group = prev.product.group(e[1])
+                if group and not group.choose_many and e[1] in taken and not mention.negated:
+                    return True
+                break
+    return False
+
+
+def _quantity(line: _Line, item: RawItem, lang, ask) -> None:
+    if item.vague or item.unreadable or item.quantity == 0:
+        line.factors.append(C.VAGUE_QUANTITY if item.vague else C.UNREADABLE_QUANTITY)
+        ask(lang.question("quantity", product=line.product.name))
+        line.quantity = 1
+        return
+    line.quantity = item.quantity or 1
+    if line.quantity >= C.LARGE_QUANTITY_FROM:
+        line.factors.append(C.LARGE_QUANTITY)
+
+
+def _add_option(line: _Line, mention: Mention, catalog: Catalog) -> None:
+    product, unit = line.product, mention.unit
+    entities = [e for e in unit.value if e[0] == "option" and product.offers(e[1], e[2])]
+    if not entities:
+        abbreviated = _abbreviation(product, mention, catalog)
+        if abbreviated is None:
+            line.factors.append(C.INVALID_OPTION)
+            return
+        entities = [abbreviated]
+        line.factors.append(C.ABBREVIATED_OPTION)
+    elif len({(e[1], e[2]) for e in entities}) > 1:
+        line.factors.append(C.AMBIGUOUS_OPTION)
+    if unit.partial:
+        line.factors.append(C.PARTIAL_OPTION)
+    elif unit.score < 1.0:
+        line.factors.append(C.TYPO)
+    _, group_name, code = entities[0]
+    group = product.group(group_name)
+    qualifier = None
+    if mention.qualifier:
+        codes = [e[1] for e in mention.qualifier if e[0] == "qualifier"]
+        qualifier = next((c for c in codes if group.has_qualifier(c)), None)
+        if qualifier is None:
+            line.factors.append(C.UNSUPPORTED_QUALIFIER)
+    if mention.negated and not group.negatable:
+        line.factors.append(C.UNSUPPORTED_NEGATION)
+        return
+    if mention.loose_negation:
+        line.factors.append(C.LOOSE_NEGATION)
+    option = DraftOption(group_name, code, qualifier, mention.negated)
+    if option not in line.options:
+        line.options.append(option)
+
+
+def _abbreviation(product: Product, mention: Mention, catalog: Catalog):
+    """A shortened word ("med") that starts exactly one of this product's option names."""
+    said = mention.said
+    if len(said) < 3:
+        return None
+    found = {(g.name, v.code) for g in product.groups for v in g.values
+             for name in (v.name, *v.aliases) if name and words(name) and words(name)[0].startswith(said)}
+    return ("option", *found.pop()) if len(found) == 1 else None
+
+
+def _check_groups(line: _Line, lang, ask) -> None:
+    for group in line.product.groups:
+        chosen = [o for o in line.options if o.group == group.name and not o.negated]
+        if not group.choose_many and len({o.code for o in chosen}) > 1:
+            line.factors.append(C.CONFLICT)
+            names = [group.value(o.code).name for o in chosen]
+            ask(lang.question("conflict", choices=lang.join_choices(names), product=line.product.name))
+            for o in chosen[:-1]:
+                line.options.remove(o)
+        if group.required and not chosen:
+            line.factors.append(C.MISSING_REQUIRED)
+            names = [v.name for v in group.values[:MAX_CHOICES_ASKED]]
+            ask(lang.question("choose_option", group=group.name, product=line.product.name,
+                              choices=lang.join_choices(names)))
+
+
+def _note_unknown(indexes: list[int], tokens: list[Token], unparsed: list[str], ask, lang) -> None:
+    for i in indexes:
+        word = tokens[i].text
+        if word not in unparsed:
+            unparsed.append(word)
+            ask(lang.question("unknown_item", text=word))
