@@ -55,19 +55,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--predictions", type=Path, default=None)
-    ap.add_argument("--errors", action="store_true", help="print every wrong example")
+    ap.add_argument("--errors", action="store_true", help="print the wrong examples of the first 2/3")
     args = ap.parse_args(argv)
     results = run(args.data)
     if args.predictions:
         with open(args.predictions, "w", encoding="utf-8") as out:
             for r in results:
                 out.write(json.dumps({"src": r["src"], "exr": r["predicted"]}) + "\n")
-    if args.errors:
-        for r in results:
+    cut = len(results) * 2 // 3
+    if args.errors:   # only the development part: the last third stays unseen
+        for r in results[:cut]:
             if not r["correct"]:
                 print(f"SRC  {r['src']}\nGOLD {canonical(parse_tree(r['exr']))}\nPRED {canonical(parse_tree(r['predicted']))}"
                       f"\nCONF {r['draft']['confidence']}\n")
-    cut = len(results) * 2 // 3
     print(f"development part (first 2/3): {_score(results[:cut])}")
     print(f"held-out part (last 1/3): {_score(results[cut:])}")
     print(f"exact-match: {_score(results)}")

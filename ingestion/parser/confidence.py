@@ -31,7 +31,8 @@ VAGUE_QUANTITY = 0.35
 UNREADABLE_QUANTITY = 0.3
 LARGE_QUANTITY = 0.6          # above LARGE_QUANTITY_FROM
 LARGE_QUANTITY_FROM = 50
-UNKNOWN_IN_ITEM = 0.55        # per item-looking unknown word inside the item
+UNKNOWN_IN_ITEM = 0.55        # per unknown word where a product should be (nothing else named it)
+UNKNOWN_MODIFIER = 0.8        # per unknown word inside an item that has a product ("bell peppers")
 
 # Per draft.
 UNKNOWN_OUTSIDE = 0.7         # per item-looking unknown word outside any item

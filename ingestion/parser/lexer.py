@@ -27,6 +27,7 @@ class Unit:
     score: float = 1.0         # 1.0 exact; lower for typo-corrected or partial matches
     partial: bool = False      # matched by a head word only ("latte" for "caffe latte")
     explicit: bool = True      # for NUM: said as a number, not an article ("a", "an")
+    function_word: bool = False  # a catalog word that is also an everyday word ("can")
 
 
 def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
@@ -59,9 +60,14 @@ def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
         best = _catalog_match(keys, i, index)
         lang_unit = _language_match(norms, keys, i, lang)
         num_unit = _number_match(norms, keys, i, lang)
+        if best is not None and lang_unit is not None and lang_unit.kind == FILLER:
+            lang_unit = None                 # an everyday phrase never hides a catalog word
         for candidate in (num_unit, lang_unit):
             if candidate and (best is None or candidate.end > best.end):
                 best = candidate
+        if best is not None and best.kind in (PRODUCT, OPTION) and best.end == i + 1 \
+                and lang.phrases.get((norm,), ("",))[0] == L.FILLER:
+            best.function_word = True        # "can" (a container) in "can i get ..."
         if best is None:
             best = _partial_or_unknown(keys[i], i, index)
         if scores[i] < 1.0 and best.kind in (PRODUCT, OPTION, QUAL):

@@ -45,6 +45,7 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
     for item in assembly.items:
         _note_unknown(item.unknown, tokens, unparsed, ask, lang)
         if item.head is None:
+            item.options = [m for m in item.options if not m.unit.function_word]
             if not item.options:
                 factors += [C.UNKNOWN_IN_ITEM] * len(item.unknown)
                 continue
@@ -57,7 +58,7 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
         else:
             product, doubts = _choose_product(item, catalog, ask)
             line = _Line(product, item, 1, factors=doubts)
-        line.factors += [C.UNKNOWN_IN_ITEM] * len(item.unknown)
+        line.factors += [C.UNKNOWN_MODIFIER] * len(item.unknown)
         if item.repeated_head:
             line.factors.append(C.MERGED_OPTIONS)
         _quantity(line, item, lang, ask)
@@ -168,6 +169,8 @@ def _add_option(line: _Line, mention: Mention, catalog: Catalog) -> None:
     product, unit = line.product, mention.unit
     entities = [e for e in unit.value if e[0] == "option" and product.offers(e[1], e[2])]
     if not entities:
+        if unit.function_word:
+            return                              # an everyday word after all ("can i ...")
         abbreviated = _abbreviation(product, mention, catalog)
         if abbreviated is None:
             line.factors.append(C.INVALID_OPTION)
