@@ -59,14 +59,11 @@ def extract(text: str, lang: Language, region: str, known_words) -> tuple[Contac
             chars[i] = " "
         chars[start] = ";"          # a clause boundary where the detail was
 
-    if sum(ch.isdigit() for ch in text) >= _MIN_PHONE_DIGITS:
-        try:
-            for match in phonenumbers.PhoneNumberMatcher(text, region or "US"):
-                contact.phone = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-                blank(match.start, match.end)
-                break
-        except Exception:  # phonenumbers on odd input (bad region, huge numbers): no phone
-            pass
+    if sum(map(str.isdigit, text)) >= _MIN_PHONE_DIGITS:
+        found = _phone(text, region or "US")
+        if found:
+            contact.phone = found[0]
+            blank(found[1], found[2])
     p = _patterns(lang)
     note = None
     text_now = "".join(chars)
@@ -91,6 +88,26 @@ def extract(text: str, lang: Language, region: str, known_words) -> tuple[Contac
                 blank(m.start(), m.start(1) + len(name))
                 break
     return contact, note, "".join(chars)
+
+
+# Digit runs that could be a phone number; each is checked by phonenumbers directly, which is
+# several times faster than its matcher (kept as the fallback for harder layouts).
+_PHONE_LIKE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().\-/]{5,22}\d(?!\w)")
+
+
+def _phone(text: str, region: str) -> tuple[str, int, int] | None:
+    e164 = phonenumbers.PhoneNumberFormat.E164
+    try:
+        for m in _PHONE_LIKE.finditer(text):
+            if sum(map(str.isdigit, m.group())) >= 7:
+                number = phonenumbers.parse(m.group(), region)
+                if phonenumbers.is_valid_number(number):
+                    return phonenumbers.format_number(number, e164), m.start(), m.end()
+        for match in phonenumbers.PhoneNumberMatcher(text, region):
+            return phonenumbers.format_number(match.number, e164), match.start, match.end
+    except Exception:  # phonenumbers on odd input (unknown region, absurd digits): no phone
+        return None
+    return None
 
 
 def _name(said: str, needs_capital: bool, lang: Language, known_words) -> str | None:

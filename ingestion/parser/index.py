@@ -75,6 +75,10 @@ class CatalogIndex:
 
         self.phrases = {k: tuple(sorted(v)) for k, v in phrases.items()}
         self.max_phrase = min(8, max((len(k) for k in self.phrases), default=1))
+        # First word -> the longest phrase starting with it, so a lookup tries only real lengths.
+        self.starts: dict[str, int] = {}
+        for k in self.phrases:
+            self.starts[k[0]] = min(self.max_phrase, max(self.starts.get(k[0], 0), len(k)))
         # Head words ("latte" of "caffe latte") are weaker matches; only those that are not
         # whole phrases themselves are kept.
         self.heads = {w: tuple(sorted(v)) for w, v in heads.items() if (w,) not in self.phrases}

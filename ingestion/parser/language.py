@@ -41,10 +41,20 @@ class Language:
     _keep: tuple[str, ...] = ()
     _final: tuple[tuple[str, str], ...] = ()
     _numbers: dict = field(default_factory=dict, compare=False)
+    _stems: dict = field(default_factory=dict, compare=False)
+    starts: dict = field(default_factory=dict, compare=False)   # first word -> longest phrase length
 
     def stem(self, word: str) -> str:
         """A crude, consistent stem: plural endings and a final vowel go, so that "pies"/"pie",
         "olives"/"olive", "grandes"/"grande" share one key. Only consistency matters here."""
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = self._stem(word)
+            if len(self._stems) < 200_000:
+                self._stems[word] = stem
+        return stem
+
+    def _stem(self, word: str) -> str:
         if len(word) >= self._stem_min and not word.endswith(self._keep):
             for suffix, repl in self._plural:
                 if word.endswith(suffix):
@@ -110,7 +120,11 @@ def load(code: str | None) -> Language:
         put(NUMBER, [phrase], int(value))
     put(ARTICLE, data["articles"], 1)
     stemming = data["stemming"]
+    starts: dict[str, int] = {}
+    for key in phrases:
+        starts[key[0]] = max(starts.get(key[0], 0), len(key))
     return Language(
+        starts=starts,
         code=code,
         phrases=phrases,
         max_phrase=max(len(k) for k in phrases),

@@ -78,7 +78,7 @@ def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
 
 
 def _catalog_match(keys, i, index) -> Unit | None:
-    for length in range(min(index.max_phrase, len(keys) - i), 0, -1):
+    for length in range(min(index.starts.get(keys[i], 0), len(keys) - i), 0, -1):
         span = keys[i:i + length]
         if None in span:
             continue
@@ -94,7 +94,7 @@ def _catalog_match(keys, i, index) -> Unit | None:
 
 
 def _language_match(norms, keys, i, lang) -> Unit | None:
-    for length in range(min(lang.max_phrase, len(norms) - i), 0, -1):
+    for length in range(min(lang.starts.get(norms[i], 0), len(norms) - i), 0, -1):
         if None in keys[i:i + length]:
             continue
         hit = lang.phrases.get(tuple(norms[i:i + length]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A chat message longer than this is not a normal order; the rest is ignored (and confidence drops)
 # so that one pasted novel cannot slow the worker down.
@@ -33,12 +34,17 @@ def clean(text: object) -> str:
         text = "" if text is None else str(text)
     text = text[:MAX_CHARS]
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("`", "'")
-    # Control and format characters (zero-width joiners, bidi marks) carry no words.
+    if text.replace("\n", " ").isprintable():
+        return text
+    # Control and format characters (zero-width joiners, bidi marks, lone surrogates) carry no words.
     return "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Lowercase without accents, so "Café" and "cafe" are the same word."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
