@@ -35,6 +35,7 @@ class CatalogIndex:
         self._stem = lang.stem
         phrases: dict[tuple[str, ...], set] = defaultdict(set)
         heads: dict[str, set] = defaultdict(set)
+        inner: dict[str, set] = defaultdict(set)     # any word of a multi-word product name
         self.value_products: dict[tuple[str, str], list[str]] = defaultdict(list)
         head_first = lang.head_word == "first"
         qualifier_codes: dict[tuple[str, ...], str] = {}
@@ -48,6 +49,9 @@ class CatalogIndex:
                 phrases[k].add(entity)
                 if len(k) > 1:
                     heads[k[0] if head_first else k[-1]].add(entity)
+                    if entity[0] == "product":
+                        for w in k:
+                            inner[w].add(entity)
             return k
 
         for product in catalog.products:
@@ -82,6 +86,9 @@ class CatalogIndex:
         # Head words ("latte" of "caffe latte") are weaker matches; only those that are not
         # whole phrases themselves are kept.
         self.heads = {w: tuple(sorted(v)) for w, v in heads.items() if (w,) not in self.phrases}
+        # "margarita" for "margarita pizza": any word of a product name, weaker still.
+        self.inner = {w: tuple(sorted(v)) for w, v in inner.items()
+                      if (w,) not in self.phrases and w not in self.heads}
         self.vocabulary = frozenset(w for k in self.phrases for w in k)
         self._deletes: dict[str, set[str]] = defaultdict(set)
         for w in self.vocabulary:
@@ -105,7 +112,10 @@ class CatalogIndex:
             for d in _deletes(stem):
                 candidates |= self._deletes.get(d, set())
             scored = sorted((DamerauLevenshtein.distance(stem, c), c) for c in candidates)
-            scored = [(d, c) for d, c in scored if d <= (1 if len(stem) < 7 else 2)]
+            # Short words keep their first letter when mistyped far more often than not; without
+            # this "ring" would become "wing".
+            scored = [(d, c) for d, c in scored if d <= (1 if len(stem) < 7 else 2)
+                      and (len(stem) >= 7 or c[0] == stem[0])]
             if scored and (len(scored) == 1 or scored[1][0] > scored[0][0]):
                 d, c = scored[0]
                 result = (c, round(1 - d / max(len(stem), len(c)), 3))

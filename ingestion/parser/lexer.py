@@ -138,4 +138,7 @@ def _partial_or_unknown(key: str, i: int, index) -> Unit:
         if products:
             return Unit(PRODUCT, i, i + 1, products, score=0.85, partial=True)
         return Unit(OPTION, i, i + 1, entities, score=0.85, partial=True)
+    entities = index.inner.get(key)
+    if entities:
+        return Unit(PRODUCT, i, i + 1, entities, score=0.8, partial=True)
     return Unit(UNKNOWN, i, i + 1, key in index.vocabulary)

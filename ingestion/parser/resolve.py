@@ -133,12 +133,30 @@ def _headless(item: RawItem, out: list[_Line], catalog: Catalog, ask) -> _Line |
     if not candidates:
         return None
     if len(candidates) > 1:
+        named = _named_by(item, candidates, catalog)
+        if named is not None:
+            return named
+    if len(candidates) > 1:
         names = sorted(catalog.by_sku[s].name for s in list(candidates)[:50])[:MAX_CHOICES_ASKED]
         said = lang.join_choices([m.said for m in item.options][:3])
         ask(lang.question("what_product", options=said) if len(candidates) > MAX_CHOICES_ASKED
             else lang.question("which_product", choices=lang.join_choices(names)))
         return None
     return _Line(catalog.by_sku[next(iter(candidates))], item, 1, factors=[C.INFERRED_PRODUCT])
+
+
+def _named_by(item: RawItem, candidates: set[str], catalog: Catalog) -> _Line | None:
+    """"two large pepperoni" where the shop sells a "pepperoni pizza": an option word that is
+    also in exactly one candidate product's name names that product (and is not an option)."""
+    stem = catalog.language.stem
+    for mention in item.options:
+        said = {stem(w) for w in mention.said.split()}
+        named = [s for s in list(candidates)[:200]
+                 if any(said <= {stem(w) for w in words(n)} for n in (catalog.by_sku[s].name, *catalog.by_sku[s].aliases))]
+        if len(named) == 1:
+            item.options = [m for m in item.options if m is not mention]
+            return _Line(catalog.by_sku[named[0]], item, 1, factors=[C.INFERRED_PRODUCT])
+    return None
 
 
 def _conflicts(prev: _Line, item: RawItem, catalog: Catalog) -> bool:
