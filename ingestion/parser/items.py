@@ -93,6 +93,9 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
 
     for i, u in enumerate(units):
         k = u.kind
+        if k == OPTION and any(e[0] == "qualifier" for e in u.value) and _next_kind(units, i) == OPTION:
+            k = QUAL                                    # "double vanilla": "double" qualifies here
+            u = Unit(QUAL, u.start, u.end, tuple(e for e in u.value if e[0] == "qualifier"))
         if k == PRODUCT and _reads_as_option(u, cur, units, i, catalog):
             k = OPTION
             u = Unit(OPTION, u.start, u.end, tuple(e for e in u.value if e[0] == "option"), u.score, u.partial)

@@ -21,6 +21,7 @@ class _Line:
     quantity: int
     options: list[DraftOption] = field(default_factory=list)
     factors: list[float] = field(default_factory=list)
+    part_of: "_Line | None" = None     # "2 mugs, 1 white 1 black": this is one of those 2
 
 
 @dataclass(slots=True)
@@ -71,6 +72,7 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
     _note_unknown(assembly.unknown, tokens, unparsed, ask, lang)
     factors += [C.UNKNOWN_OUTSIDE] * len(assembly.unknown)
 
+    out = _split_breakdowns(out)
     lines = []
     for line in out:
         _check_groups(line, lang, ask)
@@ -80,6 +82,32 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
         lines.append(DraftLine(line.product.sku, line.product.name, line.quantity,
                                C.combine(C.BASE, line.factors), span, line.options))
     return Resolution(lines, asks, unparsed, factors)
+
+
+def _split_breakdowns(out: list[_Line]) -> list[_Line]:
+    """"2 mugs, 1 white 1 black": when the lines right after a line say how its quantity splits,
+    they replace it and each keeps the options said for the whole."""
+    result: list[_Line] = []
+    i = 0
+    while i < len(out):
+        line = out[i]
+        parts = []
+        j = i + 1
+        while j < len(out) and out[j].part_of is line:
+            parts.append(out[j])
+            j += 1
+        if len(parts) >= 2 and sum(p.quantity for p in parts) == line.quantity:
+            for p in parts:
+                own = {o.group for o in p.options}
+                p.options[:0] = [o for o in line.options if o.group not in own]
+                p.factors = [f for f in p.factors if f != C.INFERRED_PRODUCT] + line.factors + [C.MERGED_OPTIONS]
+                p.item.start = min(p.item.start, line.item.start)
+            result.extend(parts)
+        else:
+            result.append(line)
+            result.extend(parts)
+        i = j
+    return result
 
 
 def _skus(unit) -> list[str]:
@@ -118,8 +146,7 @@ def _headless(item: RawItem, out: list[_Line], catalog: Catalog, ask) -> _Line |
                 _add_option(prev, mention, catalog)
             prev.item.end = max(prev.item.end, item.end)
             return prev
-        line = _Line(prev.product, item, 1, factors=[C.INFERRED_PRODUCT])
-        return line
+        return _Line(prev.product, item, 1, factors=[C.INFERRED_PRODUCT], part_of=prev.part_of or prev)
     candidates = None
     for mention in item.options:
         skus: set[str] = set()

@@ -10,9 +10,9 @@ from functools import lru_cache
 # so that one pasted novel cannot slow the worker down.
 MAX_CHARS = 4000
 
-# Words (any script), numbers with an optional decimal part, and the punctuation that separates
-# clauses. Hyphens split words, so "gluten-free" and "gluten free" read the same.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)?[^\W_]*|[^\W\d_]+(?:'[^\W_]+)*|[^\W_]+|[.!?;\n]|[,&+#]")
+# Words (any script), amounts ("$25", never a quantity), numbers with an optional decimal part,
+# and the punctuation that separates clauses. Hyphens split words, so "gluten-free" and "gluten free" read the same.
+_TOKEN = re.compile(r"[$€£]\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?[^\W_]*|[^\W\d_]+(?:'[^\W_]+)*|[^\W_]+|[.!?;\n]|[,&+#]")
 _SEPARATORS = frozenset(".!?;\n")
 
 
