@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .lexer import (ADD, CONJ, CONTRAST, FILLER, GROUP, MULT, NEG, NUM, OPTION, PRODUCT, QUAL, SEP,
+from .lexer import (ADD, CONJ, CONTRAST, DIST, FILLER, GROUP, MULT, NEG, NUM, OPTION, PRODUCT, QUAL, SEP,
                     UNKNOWN, VAGUE, Unit)
 from .text import Token
 
@@ -21,6 +21,7 @@ class Mention:
     qualifier: tuple | None = None     # qualifier entities said just before it ("extra")
     negated: bool = False
     loose_negation: bool = False       # "no onions and olives": was "olives" meant negated too?
+    for_all: bool = False              # "... both medium": for every part of a split quantity
 
 
 @dataclass(slots=True)
@@ -75,6 +76,7 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
     after_conj = False
     qualifier: tuple | None = None
     last_unknown_item_like = False
+    for_all = False
 
     def new_item(unit: Unit) -> RawItem:
         nonlocal cur, after_conj
@@ -106,7 +108,7 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
                 continue
             item = new_item(u)
             item.quantity, item.explicit, item.unreadable = u.value, u.explicit, u.value is None
-            neg, qualifier = None, None
+            neg, qualifier, for_all = None, None, False
         elif k == MULT:
             target = cur if cur is not None and cur.head is not None else new_item(u)
             target.quantity, target.explicit = u.value, True
@@ -144,7 +146,7 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
             neg, qualifier, after_conj = None, None, False
         elif k == OPTION:
             said = " ".join(t.norm for t in tokens[u.start:u.end])
-            mention = Mention(u, said, qualifier, neg in ("fresh", "strict"), neg == "loose")
+            mention = Mention(u, said, qualifier, neg in ("fresh", "strict"), neg == "loose", for_all)
             neg = "loose" if mention.negated else None
             qualifier = None
             if cur is None:
@@ -156,6 +158,8 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
                 cur.cover(u)
         elif k == QUAL:
             qualifier = u.value
+        elif k == DIST:
+            for_all = True
         elif k == NEG:
             neg = "fresh"
         elif k in (ADD, CONTRAST):

@@ -12,8 +12,9 @@ from .text import Token
 NUM, MULT, VAGUE = "num", "mult", "vague"
 PRODUCT, OPTION, QUAL, GROUP = "product", "option", "qualifier", "group"
 NEG, ADD, CONTRAST, CONJ, SEP, FILLER, UNKNOWN = "neg", "add", "contrast", "conj", "sep", "filler", "unknown"
+DIST = "distributive"
 
-_LANG_KIND = {L.FILLER: FILLER, L.CONJ: CONJ, L.CONTRAST: CONTRAST, L.ADDITION: ADD, L.NEG: NEG,
+_LANG_KIND = {L.FILLER: FILLER, L.DISTRIBUTIVE: DIST, L.CONJ: CONJ, L.CONTRAST: CONTRAST, L.ADDITION: ADD, L.NEG: NEG,
               L.VAGUE: VAGUE, L.NUMBER: NUM, L.ARTICLE: NUM, L.SIZE_WORD: GROUP}
 _PUNCT_KIND = {",": CONJ, "&": CONJ, "+": CONJ, "#": FILLER}
 
@@ -28,6 +29,7 @@ class Unit:
     partial: bool = False      # matched by a head word only ("latte" for "caffe latte")
     explicit: bool = True      # for NUM: said as a number, not an article ("a", "an")
     function_word: bool = False  # a catalog word that is also an everyday word ("can")
+    weak: bool = False         # a product named by a non-head word ("birthday" of "birthday cake")
 
 
 def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
@@ -74,7 +76,24 @@ def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
             best.score = min(scores[best.start:best.end])
         units.append(best)
         i = best.end
-    return units
+    return [_weak_checked(units, j) for j in range(len(units))]
+
+
+def _weak_checked(units: list[Unit], j: int) -> Unit:
+    """Weak readings need support from their neighbours. A product named only by a non-head
+    word counts right after a quantity or an option ("a margarita", "big margarita"), not in
+    passing ("happy birthday on the cup"); a typo-corrected word counts unless it follows a
+    sentence break or an unknown word with nothing from the catalog after it ("please write")."""
+    u = units[j]
+    if not u.weak and (u.score >= 1.0 or u.partial):
+        return u
+    prev = next((p.kind for p in reversed(units[:j]) if p.kind != FILLER), None)
+    if u.weak:
+        return u if prev in (NUM, OPTION, QUAL) else Unit(UNKNOWN, u.start, u.end, True)
+    nxt = next((p.kind for p in units[j + 1:] if p.kind != FILLER), None)
+    if prev in (SEP, UNKNOWN) and nxt not in (PRODUCT, OPTION):
+        return Unit(UNKNOWN, u.start, u.end, False)
+    return u
 
 
 def _catalog_match(keys, i, index) -> Unit | None:
@@ -140,5 +159,5 @@ def _partial_or_unknown(key: str, i: int, index) -> Unit:
         return Unit(OPTION, i, i + 1, entities, score=0.85, partial=True)
     entities = index.inner.get(key)
     if entities:
-        return Unit(PRODUCT, i, i + 1, entities, score=0.8, partial=True)
+        return Unit(PRODUCT, i, i + 1, entities, score=0.8, partial=True, weak=True)
     return Unit(UNKNOWN, i, i + 1, key in index.vocabulary)

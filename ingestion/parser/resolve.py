@@ -22,6 +22,7 @@ class _Line:
     options: list[DraftOption] = field(default_factory=list)
     factors: list[float] = field(default_factory=list)
     part_of: "_Line | None" = None     # "2 mugs, 1 white 1 black": this is one of those 2
+    for_all: list[DraftOption] = field(default_factory=list)   # said "for both" of the parts
 
 
 @dataclass(slots=True)
@@ -97,7 +98,9 @@ def _split_breakdowns(out: list[_Line]) -> list[_Line]:
             parts.append(out[j])
             j += 1
         if len(parts) >= 2 and sum(p.quantity for p in parts) == line.quantity:
+            shared = [o for p in parts for o in p.for_all]
             for p in parts:
+                p.options += [o for o in shared if o not in p.options]
                 own = {o.group for o in p.options}
                 p.options[:0] = [o for o in line.options if o.group not in own]
                 p.factors = [f for f in p.factors if f != C.INFERRED_PRODUCT] + line.factors + [C.MERGED_OPTIONS]
@@ -244,6 +247,8 @@ def _add_option(line: _Line, mention: Mention, catalog: Catalog) -> None:
     option = DraftOption(group_name, code, qualifier, mention.negated)
     if option not in line.options:
         line.options.append(option)
+        if mention.for_all:
+            line.for_all.append(option)
 
 
 def _abbreviation(product: Product, mention: Mention, catalog: Catalog):
