@@ -72,7 +72,10 @@ class Language:
         if cached is not ...:
             return cached
         value: int | None = None
-        if phrase.isdigit():
+        listed = self.phrases.get((phrase,))
+        if listed is not None and listed[0] not in (NUMBER, ARTICLE):
+            pass                     # "unas" is a vague amount here, whatever text2num thinks
+        elif phrase.isdigit():
             value = int(phrase[:9])
         else:
             try:
