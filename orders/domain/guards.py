@@ -1,0 +1,25 @@
+"""Guards beside the transition tables: conditions a move needs besides being in the table."""
+from __future__ import annotations
+
+from orders.errors import RuleViolation
+
+from orders.domain.status import OrderStatus
+
+
+def can_pack(invoice_url: str | None, label_url: str | None) -> bool:
+    return bool(invoice_url) and bool(label_url)
+
+
+def ensure_move_allowed(number: str, target: str, invoice_url: str | None,
+                        label_url: str | None) -> None:
+    """Guards for a status move that the table already allows."""
+    if OrderStatus(target) is OrderStatus.PACKED and not can_pack(invoice_url, label_url):
+        missing = [name for name, url in (("invoice URL", invoice_url),
+                                          ("shipping-label URL", label_url)) if not url]
+        raise RuleViolation("pack_documents", f"Order {number} cannot be packed without "
+                                              f"{' and '.join(missing)}.")
+
+
+def restockable(reserved: int, restocked: int) -> int:
+    """Units of a line that may still go back to stock (never more than were taken)."""
+    return max(reserved - restocked, 0)

@@ -1,0 +1,15 @@
+"""The order core's tables (SQLAlchemy 2 declarative). Importing this package registers them all
+on `orders.db.Base.metadata`, which Alembic compares against."""
+from orders.models.catalog import Product
+from orders.models.customers import Customer, CustomerIdentity
+from orders.models.fulfillment import Fulfillment, FulfillmentLine
+from orders.models.history import OrderHistory, OutboxMessage
+from orders.models.order import Order, OrderLine, OrderMember, OrderTag
+from orders.models.payments import Payment, Restock
+from orders.models.shops import Member, Shop, ShopCounter
+
+__all__ = [
+    "Customer", "CustomerIdentity", "Fulfillment", "FulfillmentLine", "Member", "Order",
+    "OrderHistory", "OrderLine", "OrderMember", "OrderTag", "OutboxMessage", "Payment", "Product",
+    "Restock", "Shop", "ShopCounter",
+]
