@@ -6,7 +6,7 @@ import logging
 from . import confidence as C
 from .catalog import Catalog
 from .contact import extract
-from .draft import ORDER, Draft
+from .draft import CANCEL, ORDER, STATUS_QUESTION, Draft
 from .intent import detect
 from .items import assemble
 from .lexer import NUM, OPTION, PRODUCT, SEP, UNKNOWN, lex
@@ -47,6 +47,10 @@ def _parse(text: object, catalog: Catalog) -> Draft:
     norms = [t.norm for t in tokens]
     looks_like_order = bool(result.unparsed) or any(u.kind in (PRODUCT, OPTION) for u in units)
     intent = detect(norms, lang, bool(result.lines), looks_like_order)
+    if intent in (STATUS_QUESTION, CANCEL):
+        # About an order already placed ("where is my pizza?"): items named are not a new order.
+        result.lines.clear()
+        result.clarifications.clear()
     factors = list(result.factors)
     ordinary_unknown = sum(1 for u in units if u.kind == UNKNOWN and u.start not in note_tokens)
     factors.append(C.UNKNOWN_ORDINARY ** max(0, ordinary_unknown - len(result.unparsed)))
