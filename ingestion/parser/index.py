@@ -37,16 +37,20 @@ class CatalogIndex:
         heads: dict[str, set] = defaultdict(set)
         inner: dict[str, set] = defaultdict(set)     # any word of a multi-word product name
         self.value_products: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.prenominal: set[tuple[str, ...]] = set()
         head_first = lang.head_word == "first"
         qualifier_codes: dict[tuple[str, ...], str] = {}
 
         def key(phrase: str) -> tuple[str, ...]:
             return tuple(self._stem(w) for w in words(phrase))
 
+        said_in_full: set[tuple[str, ...]] = set()
+
         def add(phrase: str, entity: Entity) -> tuple[str, ...]:
             k = key(phrase)
             if k:
                 phrases[k].add(entity)
+                said_in_full.add(k)
                 if len(k) > 1:
                     heads[k[0] if head_first else k[-1]].add(entity)
                     if entity[0] == "product":
@@ -63,9 +67,11 @@ class CatalogIndex:
                     self.value_products[(group.name, value.code)].append(product.sku)
                     for name in (value.name, *value.aliases):
                         k = add(name, ("option", group.name, value.code))
-                        # "party size" is also just "party": drop a trailing size word.
+                        # "party size" is also just "party", but only right before a product
+                        # ("six lunch pizzas"), never alone ("for the party").
                         if len(k) > 1 and words(name)[-1] in lang.size_words:
                             phrases[k[:-1]].add(("option", group.name, value.code))
+                            self.prenominal.add(k[:-1])
                 for qualifier in group.qualifiers:
                     for alias in qualifier.aliases:
                         qualifier_codes[words(alias)] = qualifier.code
@@ -78,6 +84,7 @@ class CatalogIndex:
             phrases[tuple(self._stem(x) for x in w)].add(("qualifier", code))
 
         self.phrases = {k: tuple(sorted(v)) for k, v in phrases.items()}
+        self.prenominal -= said_in_full        # "personal" is also a name of its own
         self.max_phrase = min(8, max((len(k) for k in self.phrases), default=1))
         # First word -> the longest phrase starting with it, so a lookup tries only real lengths.
         self.starts: dict[str, int] = {}

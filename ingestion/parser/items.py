@@ -36,6 +36,7 @@ class RawItem:
     options: list[Mention] = field(default_factory=list)
     unknown: list[int] = field(default_factory=list)    # token indexes of item-looking unknown words
     repeated_head: bool = False        # "... and ham pizza" after "a pizza": read as one item
+    pronoun: bool = False              # "a large one": another of the product just named
 
     def cover(self, unit: Unit) -> None:
         self.start, self.end = min(self.start, unit.start), max(self.end, unit.end)
@@ -105,6 +106,11 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
             if _next_kind(units, i) == GROUP:          # "a two topping pizza": not a quantity
                 continue
             if not u.explicit and neg == "fresh":       # "without a thin crust": not a new item
+                continue
+            if (cur is not None and cur.head is None and i and units[i - 1].kind == OPTION
+                    and tokens[u.start].norm in lang.pronoun_numbers):
+                cur.pronoun = True                      # "a large one": "one" stands for a product
+                cur.cover(u)
                 continue
             item = new_item(u)
             item.quantity, item.explicit, item.unreadable = u.value, u.explicit, u.value is None

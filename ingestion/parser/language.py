@@ -31,6 +31,7 @@ class Language:
     number_connectors: frozenset[str]
     multiplier_letters: frozenset[str]
     size_words: frozenset[str]
+    pronoun_numbers: frozenset[str]    # "one" in "a large one"
     intents: dict[str, frozenset[tuple[str, ...]]]
     contact: dict
     questions: dict[str, str]
@@ -137,6 +138,7 @@ def load(code: str | None) -> Language:
         number_connectors=frozenset(data["number_connectors"]),
         multiplier_letters=frozenset(data["multiplier_letters"]),
         size_words=frozenset(data["size_words"]),
+        pronoun_numbers=frozenset(data.get("pronoun_numbers", [])),
         intents={k: frozenset(words(p) for p in v) for k, v in data["intents"].items()},
         contact=data["contact"],
         questions=data["questions"],

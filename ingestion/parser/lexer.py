@@ -30,6 +30,7 @@ class Unit:
     explicit: bool = True      # for NUM: said as a number, not an article ("a", "an")
     function_word: bool = False  # a catalog word that is also an everyday word ("can")
     weak: bool = False         # a product named by a non-head word ("birthday" of "birthday cake")
+    prenominal: bool = False   # counts only before a product ("lunch" of "lunch size")
 
 
 def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
@@ -85,6 +86,9 @@ def _weak_checked(units: list[Unit], j: int) -> Unit:
     passing ("happy birthday on the cup"); a typo-corrected word counts unless it follows a
     sentence break or an unknown word with nothing from the catalog after it ("please write")."""
     u = units[j]
+    if u.prenominal:
+        nxt = next((p.kind for p in units[j + 1:] if p.kind not in (FILLER, OPTION, QUAL)), None)
+        return u if nxt == PRODUCT else Unit(FILLER, u.start, u.end)
     if not u.weak and (u.score >= 1.0 or u.partial):
         return u
     prev = next((p.kind for p in reversed(units[:j]) if p.kind != FILLER), None)
@@ -108,7 +112,7 @@ def _catalog_match(keys, i, index) -> Unit | None:
             # the assembler decides by context. Products win the label.
             kind = PRODUCT if "product" in kinds else OPTION if "option" in kinds else \
                 QUAL if "qualifier" in kinds else GROUP
-            return Unit(kind, i, i + length, entities)
+            return Unit(kind, i, i + length, entities, prenominal=tuple(span) in index.prenominal)
     return None
 
 

@@ -143,7 +143,7 @@ def _headless(item: RawItem, out: list[_Line], catalog: Catalog, ask) -> _Line |
     if item.unknown:
         return None                # the unknown word is most likely the product: ask, don't guess
     if prev is not None and all(_fits(prev.product, m) for m in item.options):
-        if not item.explicit and not _conflicts(prev, item, catalog):
+        if not item.explicit and not item.pronoun and not _conflicts(prev, item, catalog):
             prev.factors.append(C.MERGED_OPTIONS)
             for mention in item.options:
                 _add_option(prev, mention, catalog)
