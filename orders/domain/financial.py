@@ -23,7 +23,8 @@ F = FinancialStatus
 ALLOWED: dict[FinancialStatus, frozenset[FinancialStatus]] = {
     F.PENDING: frozenset({F.PARTIALLY_PAID, F.PAID}),
     F.PARTIALLY_PAID: frozenset({F.PAID, F.PARTIALLY_REFUNDED, F.REFUNDED}),
-    F.PAID: frozenset({F.PARTIALLY_REFUNDED, F.REFUNDED}),
+    # back to partially paid only when an edit raised the total above what was paid
+    F.PAID: frozenset({F.PARTIALLY_PAID, F.PARTIALLY_REFUNDED, F.REFUNDED}),
     F.PARTIALLY_REFUNDED: frozenset({F.REFUNDED}),
     F.REFUNDED: frozenset(),
 }
@@ -31,6 +32,7 @@ ALLOWED: dict[FinancialStatus, frozenset[FinancialStatus]] = {
 
 def totals(payments: Iterable[tuple[str, Decimal]]) -> tuple[Decimal, Decimal]:
     """(paid, refunded) from (kind, amount) pairs."""
+    payments = list(payments)
     paid = sum((a for k, a in payments if k == "payment"), ZERO)
     refunded = sum((a for k, a in payments if k == "refund"), ZERO)
     return paid, refunded
