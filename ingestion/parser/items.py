@@ -108,7 +108,8 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
             if not u.explicit and neg == "fresh":       # "without a thin crust": not a new item
                 continue
             if (cur is not None and cur.head is None and i and units[i - 1].kind == OPTION
-                    and tokens[u.start].norm in lang.pronoun_numbers):
+                    and tokens[u.start].norm in lang.pronoun_numbers
+                    and _next_kind(units, i) not in (OPTION, PRODUCT, QUAL, NUM)):
                 cur.pronoun = True                      # "a large one": "one" stands for a product
                 cur.cover(u)
                 continue

@@ -41,6 +41,8 @@ class Language:
     _plural: tuple[tuple[str, str], ...] = ()
     _keep: tuple[str, ...] = ()
     _final: tuple[tuple[str, str], ...] = ()
+    _verb: tuple[tuple[str, str], ...] = ()
+    _undouble: bool = False
     _numbers: dict = field(default_factory=dict, compare=False)
     _stems: dict = field(default_factory=dict, compare=False)
     starts: dict = field(default_factory=dict, compare=False)   # first word -> longest phrase length
@@ -61,6 +63,13 @@ class Language:
                 if word.endswith(suffix):
                     word = word[: -len(suffix)] + repl
                     break
+        # "wrapped", "wrapping" -> "wrap"; "toasted" -> "toast" (at least three letters left).
+        for suffix, repl in self._verb:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)] + repl
+                if self._undouble and len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeioulfsz":
+                    word = word[:-1]
+                break
         if len(word) >= 3:
             for suffix, repl in self._final:
                 if word.endswith(suffix):
@@ -148,4 +157,6 @@ def load(code: str | None) -> Language:
         _plural=tuple(tuple(x) for x in stemming["plural_suffixes"]),
         _keep=tuple(stemming["keep_endings"]),
         _final=tuple(tuple(x) for x in stemming["final_letters"]),
+        _verb=tuple(tuple(x) for x in stemming.get("verb_suffixes", [])),
+        _undouble=bool(stemming.get("undouble", False)),
     )

@@ -26,7 +26,7 @@ def expected(spec: str) -> Counter:
     """'2 LATTE size=LARGE extras=VANILLA+EXTRA !extras=SUGAR | 1 CROISSANT' as comparable lines.
 
     Each line: quantity, sku, then options as group=CODE, `+QUALIFIER` for a qualifier and a
-    leading `!` for a negated option.
+    leading `!` for a negated option; spaces in group names are written as `_`.
     """
     lines = Counter()
     for part in filter(None, (p.strip() for p in spec.split("|"))):
@@ -44,7 +44,7 @@ def expected(spec: str) -> Counter:
 def actual(draft: dict) -> Counter:
     lines = Counter()
     for line in draft["lines"]:
-        options = Counter((o["group"], o["code"], o.get("qualifier"), bool(o.get("negated")))
+        options = Counter((o["group"].replace(" ", "_"), o["code"], o.get("qualifier"), bool(o.get("negated")))
                           for o in line["options"])
         lines[(line["quantity"], line["sku"], frozenset(options.items()))] += 1
     return lines
