@@ -31,3 +31,48 @@ async def test_twenty_concurrent_orders_for_five_in_stock_sell_exactly_five(pg_d
     async with pg_db.uow() as uow:
         assert await uow.session.scalar(select(Product.stock)) == 0
         assert len((await uow.session.scalars(select(Order))).all()) == 5
+
+
+async def test_two_updates_with_the_same_version_one_wins_one_is_stale(pg_db):
+    from orders.errors import StaleVersion
+    from orders.services.lifecycle import transition_order
+
+    make = Factories(pg_db)
+    shop = await make.shop()
+    await make.product(shop)
+    agent = await make.member(shop, "agent")
+    order = await make.order(agent)
+
+    results = await asyncio.gather(
+        transition_order(pg_db.uow(), agent, order.number, "confirmed", expected_version=1),
+        transition_order(pg_db.uow(), agent, order.number, "cancelled", expected_version=1),
+        return_exceptions=True)
+
+    winners = [r for r in results if not isinstance(r, Exception)]
+    stale = [r for r in results if isinstance(r, StaleVersion)]
+    assert len(winners) == 1 and len(stale) == 1, results
+    assert "changed by someone else" in str(stale[0])
+    async with pg_db.uow() as uow:
+        final = await uow.orders.get(shop.id, order.number)
+        moves = [h for h in await uow.history.for_order(final) if h.axis == "status"]
+    assert final.version == 2 and final.status == winners[0].status and len(moves) == 2
+
+
+async def test_cancelled_twice_at_once_restores_stock_once(pg_db):
+    from orders.errors import InvalidTransition
+    from orders.models import Restock
+    from orders.services.lifecycle import cancel_order
+
+    make = Factories(pg_db)
+    shop = await make.shop()
+    await make.product(shop, "CAKE", "cake", stock=10)
+    agent = await make.member(shop, "agent")
+    order = await make.order(agent, [("CAKE", 4)])
+
+    results = await asyncio.gather(*(cancel_order(pg_db.uow(), agent, order.number)
+                                     for _ in range(2)), return_exceptions=True)
+
+    assert sum(isinstance(r, InvalidTransition) for r in results) == 1, results
+    async with pg_db.uow() as uow:
+        assert await uow.session.scalar(select(Product.stock)) == 10
+        assert [r.quantity for r in await uow.session.scalars(select(Restock))] == [4]
