@@ -1,6 +1,6 @@
 """Calibration report: is a draft at confidence c right at least a fraction c of the time?
 
-    python -m benchmarks.calibration --data ../shared/data/pizza/PIZZA_dev.json
+    python -m benchmarks.calibration --data ../shared/data/pizza/PIZZA_dev.json [--typos]
 
 For each threshold from 0.5 to 0.99: coverage (share of messages with confidence >= threshold)
 and precision (share of those whose draft is exactly right), then the auto-approve operating
@@ -9,6 +9,7 @@ point and, last, the expected calibration error (10 equal-width bins, weighted b
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 from pathlib import Path
 
@@ -51,12 +52,31 @@ def report(scored: list[tuple[float, bool]], title: str) -> None:
           f"coverage {100 * cov:.1f}%")
 
 
+def with_typos(text: str, rng: random.Random) -> str:
+    """One or two typing slips (a swapped, dropped or doubled letter) in words of 5+ letters."""
+    words = text.split()
+    candidates = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+    for i in rng.sample(candidates, min(len(candidates), rng.choice((1, 2)))):
+        w, j = words[i], rng.randrange(1, len(words[i]) - 1)
+        words[i] = rng.choice((w[:j] + w[j + 1] + w[j] + w[j + 2:], w[:j] + w[j + 1:], w[:j] + w[j] + w[j:]))
+    return " ".join(words)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--typos", action="store_true",
+                    help="also report on the same orders with one or two typing slips each (a harder set)")
     args = ap.parse_args(argv)
     results = run(args.data)
     scored = [(r["draft"]["confidence"], r["correct"]) for r in results]
+    if args.typos:
+        rng = random.Random(7)
+        noisy = run(args.data, transform=lambda src: with_typos(src, rng))
+        noisy_scored = [(r["draft"]["confidence"], r["correct"]) for r in noisy]
+        report(noisy_scored, "with typing slips")
+        print(f"ECE with typing slips: {expected_calibration_error(noisy_scored):.4f}")
+        print()
     cut = len(scored) * 2 // 3
     report(scored[cut:], "held-out part (last 1/3)")
     print(f"held-out ECE: {expected_calibration_error(scored[cut:]):.4f}")

@@ -35,11 +35,14 @@ def catalog_for(data_path: Path) -> Catalog:
     return Catalog.from_dict(build(Path(data_path).parent / "catalogs"))
 
 
-def run(data_path: Path) -> list[dict]:
-    """Every example with the parser's draft, EXR and whether it matches."""
+def run(data_path: Path, transform=None) -> list[dict]:
+    """Every example with the parser's draft, EXR and whether it matches (`transform` may
+    alter each message first, e.g. to add typos)."""
     catalog = catalog_for(data_path)
     results = []
     for row in load(data_path):
+        if transform is not None:
+            row = {**row, "src": transform(row["src"])}
         draft = parse(row["src"], catalog).to_dict()
         predicted = from_draft(draft)
         results.append({**row, "draft": draft, "predicted": to_text(predicted),

@@ -21,6 +21,8 @@ Entity = tuple
 
 # Typos are corrected only in words this long: shorter ones have too many neighbours.
 FUZZY_MIN_LENGTH = 4
+# One slip in a three-letter stem ("com" of "comes" vs "cok" of "coke") is too much of the word.
+MIN_SIMILARITY = 0.75
 # A head word shared by more products than this is too vague to offer as candidates.
 MAX_PARTIAL_CANDIDATES = 6
 
@@ -97,35 +99,48 @@ class CatalogIndex:
         self.inner = {w: tuple(sorted(v)) for w, v in inner.items()
                       if (w,) not in self.phrases and w not in self.heads}
         self.vocabulary = frozenset(w for k in self.phrases for w in k)
-        self._deletes: dict[str, set[str]] = defaultdict(set)
-        for w in self.vocabulary:
-            if len(w) >= FUZZY_MIN_LENGTH and w.isalpha():
-                self._deletes[w].add(w)
-                for d in _deletes(w):
-                    self._deletes[d].add(w)
-        self._corrections: dict[str, tuple[str, float] | None] = {}
+        self._deletes = delete_index(self.vocabulary)
+        self._corrections: dict[tuple[str, int], tuple[str, float] | None] = {}
 
-    def correct(self, stem: str) -> tuple[str, float] | None:
-        """The catalog word a typo most likely means, with a similarity in (0, 1), or None.
+    def correct(self, stem: str, said_length: int) -> tuple[str, float] | None:
+        """The catalog word a typo most likely means, with a similarity in (0, 1), or None."""
+        key = (stem, said_length)
+        if key not in self._corrections:
+            found = nearest(stem, said_length, self._deletes, lambda c: (c,) in self.phrases)
+            if len(self._corrections) < 100_000:
+                self._corrections[key] = found
+            return found
+        return self._corrections[key]
 
-        Symmetric one-delete neighbourhoods find insertions, deletions, substitutions and
-        swaps with a handful of dict lookups; ties between different words give None.
-        """
-        if stem in self._corrections:
-            return self._corrections[stem]
-        result = None
-        if len(stem) >= FUZZY_MIN_LENGTH and stem.isalpha():
-            candidates = set(self._deletes.get(stem, ()))
-            for d in _deletes(stem):
-                candidates |= self._deletes.get(d, set())
-            scored = sorted((DamerauLevenshtein.distance(stem, c), c) for c in candidates)
-            # Short words keep their first letter when mistyped far more often than not; without
-            # this "ring" would become "wing".
-            scored = [(d, c) for d, c in scored if d <= (1 if len(stem) < 7 else 2)
-                      and (len(stem) >= 7 or c[0] == stem[0])]
-            if scored and (len(scored) == 1 or scored[1][0] > scored[0][0]):
-                d, c = scored[0]
-                result = (c, round(1 - d / max(len(stem), len(c)), 3))
-        if len(self._corrections) < 100_000:
-            self._corrections[stem] = result
-        return result
+
+def delete_index(vocabulary) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = defaultdict(set)
+    for w in vocabulary:
+        if len(w) >= FUZZY_MIN_LENGTH - 1 and w.isalpha():
+            index[w].add(w)
+            for d in _deletes(w):
+                index[d].add(w)
+    return index
+
+
+def nearest(word: str, said_length: int, deletes: dict[str, set[str]], whole=lambda c: True):
+    """The indexed word a typo most likely means, with a similarity in (0, 1), or None.
+
+    Symmetric one-delete neighbourhoods find insertions, deletions, substitutions and swaps with
+    a handful of dict lookups. Short words keep their first letter when mistyped far more often
+    than not (without that rule "ring" would become "wing"). Among equally close words, one that
+    is a whole name on its own wins; a remaining tie gives None.
+    """
+    if said_length < FUZZY_MIN_LENGTH or not word.isalpha():
+        return None
+    candidates = set(deletes.get(word, ()))
+    for d in _deletes(word):
+        candidates |= deletes.get(d, set())
+    limit = 1 if said_length < 7 else 2
+    scored = sorted((DamerauLevenshtein.distance(word, c), not whole(c), c) for c in candidates)
+    scored = [x for x in scored if x[0] <= limit and (said_length >= 7 or x[2][0] == word[0])]
+    if not scored or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
+        return None
+    distance, _, best = scored[0]
+    similarity = round(1 - distance / max(len(word), len(best)), 3)
+    return (best, similarity) if similarity >= MIN_SIMILARITY else None

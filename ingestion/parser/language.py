@@ -45,6 +45,8 @@ class Language:
     _undouble: bool = False
     _numbers: dict = field(default_factory=dict, compare=False)
     _stems: dict = field(default_factory=dict, compare=False)
+    _typo: dict = field(default_factory=dict, compare=False)
+    typo_words: frozenset[str] = frozenset()   # single words worth correcting typos towards
     starts: dict = field(default_factory=dict, compare=False)   # first word -> longest phrase length
 
     def stem(self, word: str) -> str:
@@ -97,6 +99,15 @@ class Language:
             self._numbers[phrase] = value
         return value
 
+    def correct(self, word: str) -> str | None:
+        """The language's own word a typo most likely means ("wihtout" -> "without")."""
+        from .index import delete_index, nearest   # shared typo machinery
+
+        if "deletes" not in self._typo:
+            self._typo["deletes"] = delete_index(self.typo_words)
+        found = nearest(word, len(word), self._typo["deletes"])
+        return found[0] if found else None
+
     def join_choices(self, choices: list[str]) -> str:
         if len(choices) <= 1:
             return "".join(choices)
@@ -137,8 +148,11 @@ def load(code: str | None) -> Language:
     starts: dict[str, int] = {}
     for key in phrases:
         starts[key[0]] = max(starts.get(key[0], 0), len(key))
+    typo_words = frozenset(k[0] for k, (kind, _) in phrases.items() if len(k) == 1 and len(k[0]) >= 4) | \
+        frozenset(data.get("number_words", []))
     return Language(
         starts=starts,
+        typo_words=typo_words,
         code=code,
         phrases=phrases,
         max_phrase=max(len(k) for k in phrases),

@@ -17,6 +17,7 @@ DIST = "distributive"
 _LANG_KIND = {L.FILLER: FILLER, L.DISTRIBUTIVE: DIST, L.CONJ: CONJ, L.CONTRAST: CONTRAST, L.ADDITION: ADD, L.NEG: NEG,
               L.VAGUE: VAGUE, L.NUMBER: NUM, L.ARTICLE: NUM, L.SIZE_WORD: GROUP}
 _PUNCT_KIND = {",": CONJ, "&": CONJ, "+": CONJ, "#": FILLER}
+TYPO_IN_WORD = 0.999   # marks a corrected everyday word; parse() prices it per draft
 
 
 @dataclass(slots=True)
@@ -46,9 +47,14 @@ def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
         stem = lang.stem(t.norm)
         score = 1.0
         if stem not in index.vocabulary and (t.norm,) not in lang.phrases and lang.number(t.norm) is None:
-            fixed = index.correct(stem)
+            fixed = index.correct(stem, len(t.norm))
             if fixed:
                 stem, score = fixed
+            else:
+                word = lang.correct(t.norm)          # "wihtout", "thre": the language's own words
+                if word:
+                    norms[len(keys)] = word
+                    stem, score = lang.stem(word), TYPO_IN_WORD
         keys.append(stem)
         scores.append(score)
 
@@ -73,7 +79,7 @@ def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
             best.function_word = True        # "can" (a container) in "can i get ..."
         if best is None:
             best = _partial_or_unknown(keys[i], i, index)
-        if scores[i] < 1.0 and best.kind in (PRODUCT, OPTION, QUAL):
+        if scores[i] < 1.0:
             best.score = min(scores[best.start:best.end])
         units.append(best)
         i = best.end

@@ -9,7 +9,7 @@ from .contact import extract
 from .draft import CANCEL, ORDER, STATUS_QUESTION, Draft
 from .intent import detect
 from .items import assemble
-from .lexer import NUM, OPTION, PRODUCT, SEP, UNKNOWN, lex
+from .lexer import NUM, OPTION, PRODUCT, QUAL, SEP, UNKNOWN, lex
 from .resolve import resolve
 from .text import MAX_CHARS, clean, tokenize
 
@@ -54,6 +54,7 @@ def _parse(text: object, catalog: Catalog) -> Draft:
     factors = list(result.factors)
     ordinary_unknown = sum(1 for u in units if u.kind == UNKNOWN and u.start not in note_tokens)
     factors.append(C.UNKNOWN_ORDINARY ** max(0, ordinary_unknown - len(result.unparsed)))
+    factors += [C.TYPO_EVERYDAY for u in units if u.score < 1.0 and u.kind not in (PRODUCT, OPTION, QUAL)]
     if len(raw) > MAX_CHARS:
         factors.append(C.TRUNCATED)
     if intent != ORDER:
