@@ -48,7 +48,10 @@ class CatalogIndex:
 
         said_in_full: set[tuple[str, ...]] = set()
 
+        written: set[str] = set()
+
         def add(phrase: str, entity: Entity) -> tuple[str, ...]:
+            written.add(phrase)
             k = key(phrase)
             if k:
                 phrases[k].add(entity)
@@ -99,18 +102,32 @@ class CatalogIndex:
         self.inner = {w: tuple(sorted(v)) for w, v in inner.items()
                       if (w,) not in self.phrases and w not in self.heads}
         self.vocabulary = frozenset(w for k in self.phrases for w in k)
-        self._deletes = delete_index(self.vocabulary)
+        # Catalog words as written (not stemmed) also take part in typo correction.
+        self._written = {w: self._stem(w) for name in written for w in words(name)
+                         if self._stem(w) != w}
+        self._deletes = delete_index(self.vocabulary | self._written.keys())
         self._corrections: dict[tuple[str, int], tuple[str, float] | None] = {}
 
-    def correct(self, stem: str, said_length: int) -> tuple[str, float] | None:
-        """The catalog word a typo most likely means, with a similarity in (0, 1), or None."""
-        key = (stem, said_length)
+    def correct(self, stem: str, said: str) -> tuple[str, float] | None:
+        """The catalog word (as a stem) a typo most likely means, with a similarity, or None.
+
+        Both the stem and the word as written are looked up, against the catalog's stems and its
+        words as written, so "peppes" finds "peppers" even though their stems differ more."""
+        key = (stem, said)
         if key not in self._corrections:
-            found = nearest(stem, said_length, self._deletes, lambda c: (c,) in self.phrases)
+            found = None
+            for query in dict.fromkeys((stem, said)):
+                hit = nearest(query, len(said), self._deletes, lambda c: (self._stem_of(c),) in self.phrases,
+                              lambda c: self.phrases.get((self._stem_of(c),), c))
+                if hit and (found is None or hit[1] > found[1]):
+                    found = (self._stem_of(hit[0]), hit[1])
             if len(self._corrections) < 100_000:
                 self._corrections[key] = found
             return found
         return self._corrections[key]
+
+    def _stem_of(self, word: str) -> str:
+        return self._written.get(word, word)
 
 
 def delete_index(vocabulary) -> dict[str, set[str]]:
@@ -123,7 +140,7 @@ def delete_index(vocabulary) -> dict[str, set[str]]:
     return index
 
 
-def nearest(word: str, said_length: int, deletes: dict[str, set[str]], whole=lambda c: True):
+def nearest(word: str, said_length: int, deletes: dict[str, set[str]], whole=lambda c: True, meaning=lambda c: c):
     """The indexed word a typo most likely means, with a similarity in (0, 1), or None.
 
     Symmetric one-delete neighbourhoods find insertions, deletions, substitutions and swaps with
@@ -139,7 +156,10 @@ def nearest(word: str, said_length: int, deletes: dict[str, set[str]], whole=lam
     limit = 1 if said_length < 7 else 2
     scored = sorted((DamerauLevenshtein.distance(word, c), not whole(c), c) for c in candidates)
     scored = [x for x in scored if x[0] <= limit and (said_length >= 7 or x[2][0] == word[0])]
-    if not scored or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
+    if not scored:
+        return None
+    tied = [x for x in scored if x[:2] == scored[0][:2]]
+    if len({meaning(x[2]) for x in tied}) > 1:     # equally close words that mean different things
         return None
     distance, _, best = scored[0]
     similarity = round(1 - distance / max(len(word), len(best)), 3)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from . import language as L
 from .catalog import Catalog
 from .text import Token
@@ -47,11 +49,11 @@ def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
         stem = lang.stem(t.norm)
         score = 1.0
         if stem not in index.vocabulary and (t.norm,) not in lang.phrases and lang.number(t.norm) is None:
-            fixed = index.correct(stem, len(t.norm))
-            if fixed:
+            fixed = index.correct(stem, t.norm)
+            word = lang.correct(t.norm)              # "wihtout", "thre": the language's own words
+            if fixed and (not word or fixed[1] > _similarity(t.norm, word)):
                 stem, score = fixed
             else:
-                word = lang.correct(t.norm)          # "wihtout", "thre": the language's own words
                 if word:
                     norms[len(keys)] = word
                     stem, score = lang.stem(word), TYPO_IN_WORD
@@ -104,6 +106,10 @@ def _weak_checked(units: list[Unit], j: int) -> Unit:
     if prev in (SEP, UNKNOWN) and nxt not in (PRODUCT, OPTION):
         return Unit(UNKNOWN, u.start, u.end, False)
     return u
+
+
+def _similarity(a: str, b: str) -> float:
+    return 1 - DamerauLevenshtein.distance(a, b) / max(len(a), len(b))
 
 
 def _catalog_match(keys, i, index) -> Unit | None:
