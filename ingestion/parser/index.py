@@ -118,9 +118,12 @@ class CatalogIndex:
             found = None
             for query in dict.fromkeys((stem, said)):
                 hit = nearest(query, len(said), self._deletes, lambda c: (self._stem_of(c),) in self.phrases,
-                              lambda c: self.phrases.get((self._stem_of(c),), c))
-                if hit and (found is None or hit[1] > found[1]):
-                    found = (self._stem_of(hit[0]), hit[1])
+                              lambda c: self.phrases.get((self._stem_of(c),), self._stem_of(c)))
+                if hit:
+                    # Judge the match by the word as said: "pease" is not exactly "peas".
+                    similarity = min(hit[1], _similarity(said, hit[0]))
+                    if found is None or similarity > found[1]:
+                        found = (self._stem_of(hit[0]), similarity)
             if len(self._corrections) < 100_000:
                 self._corrections[key] = found
             return found
@@ -128,6 +131,10 @@ class CatalogIndex:
 
     def _stem_of(self, word: str) -> str:
         return self._written.get(word, word)
+
+
+def _similarity(a: str, b: str) -> float:
+    return round(1 - DamerauLevenshtein.distance(a, b) / max(len(a), len(b), 1), 3)
 
 
 def delete_index(vocabulary) -> dict[str, set[str]]:

@@ -105,7 +105,8 @@ class Language:
 
         if "deletes" not in self._typo:
             self._typo["deletes"] = delete_index(self.typo_words)
-        found = nearest(word, len(word), self._typo["deletes"])
+        found = nearest(word, len(word), self._typo["deletes"],
+                        meaning=lambda w: self.phrases.get((w,), ("number", w)))
         return found[0] if found else None
 
     def join_choices(self, choices: list[str]) -> str:

@@ -51,7 +51,8 @@ def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
         if stem not in index.vocabulary and (t.norm,) not in lang.phrases and lang.number(t.norm) is None:
             fixed = index.correct(stem, t.norm)
             word = lang.correct(t.norm)              # "wihtout", "thre": the language's own words
-            if fixed and (not word or fixed[1] > _similarity(t.norm, word)):
+            if fixed and (not word or fixed[1] > _similarity(t.norm, word) or (
+                    fixed[1] == _similarity(t.norm, word) and _item_context(tokens, len(keys), lang, index))):
                 stem, score = fixed
             else:
                 if word:
@@ -109,7 +110,15 @@ def _weak_checked(units: list[Unit], j: int) -> Unit:
 
 
 def _similarity(a: str, b: str) -> float:
-    return 1 - DamerauLevenshtein.distance(a, b) / max(len(a), len(b))
+    return round(1 - DamerauLevenshtein.distance(a, b) / max(len(a), len(b)), 3)
+
+
+def _item_context(tokens: list[Token], i: int, lang, index) -> bool:
+    """Right after a quantity or right before a catalog word: where item words are said."""
+    before = tokens[i - 1].norm if i else ""
+    after = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+    return (lang.phrases.get((before,), ("",))[0] in (L.ARTICLE, L.NUMBER) or before.isdigit()
+            or lang.number(before) is not None or lang.stem(after) in index.vocabulary)
 
 
 def _catalog_match(keys, i, index) -> Unit | None:
