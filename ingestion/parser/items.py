@@ -56,6 +56,13 @@ def _next_kind(units: list[Unit], i: int, skip=(FILLER,)) -> str | None:
     return None
 
 
+def _previous_kind(units: list[Unit], i: int, skip=(FILLER,)) -> str | None:
+    for u in reversed(units[:i]):
+        if u.kind not in skip:
+            return u.kind
+    return None
+
+
 def _offers(item_head: Unit | None, mention: Mention, catalog) -> bool:
     if item_head is None:
         return True
@@ -106,6 +113,13 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
             if _next_kind(units, i) == GROUP:          # "a two topping pizza": not a quantity
                 continue
             if not u.explicit and neg == "fresh":       # "without a thin crust": not a new item
+                continue
+            if (u.explicit and cur is not None and cur.head is not None and cur.quantity is None
+                    and _previous_kind(units, i, (FILLER, CONJ)) == PRODUCT
+                    and _next_kind(units, i, (FILLER, CONJ, OPTION, QUAL, ADD)) not in (PRODUCT, NUM)):
+                cur.quantity, cur.explicit = u.value, True   # "wings, a dozen, bbq"
+                cur.unreadable = u.value is None
+                cur.cover(u)
                 continue
             if (cur is not None and cur.head is None and i and units[i - 1].kind == OPTION
                     and tokens[u.start].norm in lang.pronoun_numbers

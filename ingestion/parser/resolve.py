@@ -140,9 +140,11 @@ def _headless(item: RawItem, out: list[_Line], catalog: Catalog, ask) -> _Line |
     """Options with no product word: more about the last item, another of the same, or a product
     that only these options fit ("a large onion and tuna on thin crust")."""
     prev = out[-1] if out else None
-    if item.unknown:
-        return None                # the unknown word is most likely the product: ask, don't guess
-    if prev is not None and all(_fits(prev.product, m) for m in item.options):
+    last_option = max(m.unit.end for m in item.options)
+    if any(i >= last_option for i in item.unknown):
+        return None     # an unknown word where the product goes ("one large coca-cola"): ask
+    if prev is not None and (all(_fits(prev.product, m) for m in item.options) or (
+            item.explicit and any(_fits(prev.product, m) for m in item.options))):
         if not item.explicit and not item.pronoun and not _conflicts(prev, item, catalog):
             prev.factors.append(C.MERGED_OPTIONS)
             for mention in item.options:
