@@ -53,7 +53,8 @@ def _parse(text: object, catalog: Catalog) -> Draft:
         result.clarifications.clear()
     factors = list(result.factors)
     ordinary_unknown = sum(1 for u in units if u.kind == UNKNOWN and u.start not in note_tokens)
-    factors.append(C.UNKNOWN_ORDINARY ** max(0, ordinary_unknown - len(result.unparsed)))
+    item_like = sum(len(item.unknown) for item in assembly.items) + len(assembly.unknown)
+    factors.append(C.UNKNOWN_ORDINARY ** max(0, ordinary_unknown - item_like))
     factors += [C.TYPO_EVERYDAY for u in units if u.score < 1.0 and u.kind not in (PRODUCT, OPTION, QUAL)]
     if len(raw) > MAX_CHARS:
         factors.append(C.TRUNCATED)

@@ -45,7 +45,7 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
             asks.append(question)
 
     for item in assembly.items:
-        _note_unknown(item.unknown, tokens, unparsed, ask, lang)
+        _note_unknown(item.unknown, tokens, text, unparsed, ask, lang)
         if item.head is None:
             item.options = [m for m in item.options if not m.unit.function_word]
             if not item.options:
@@ -70,7 +70,7 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
 
     for u in assembly.excluded:
         factors.append(C.EXCLUDED_PRODUCT)
-    _note_unknown(assembly.unknown, tokens, unparsed, ask, lang)
+    _note_unknown(assembly.unknown, tokens, text, unparsed, ask, lang)
     factors += [C.UNKNOWN_OUTSIDE] * len(assembly.unknown)
 
     out = _split_breakdowns(out)
@@ -279,9 +279,16 @@ def _check_groups(line: _Line, lang, ask) -> None:
                               choices=lang.join_choices(names)))
 
 
-def _note_unknown(indexes: list[int], tokens: list[Token], unparsed: list[str], ask, lang) -> None:
-    for i in indexes:
-        word = tokens[i].text
-        if word not in unparsed:
-            unparsed.append(word)
-            ask(lang.question("unknown_item", text=word))
+def _note_unknown(indexes: list[int], tokens: list[Token], text: str, unparsed: list[str], ask, lang) -> None:
+    """Unknown words, neighbours joined into one phrase ("coca-cola", not "coca" and "cola")."""
+    runs: list[list[int]] = []
+    for i in sorted(set(indexes)):
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        phrase = text[tokens[run[0]].start:tokens[run[-1]].end]
+        if phrase not in unparsed:
+            unparsed.append(phrase)
+            ask(lang.question("unknown_item", text=phrase))
