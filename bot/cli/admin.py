@@ -1,20 +1,148 @@
-"""Administration commands: `orderbot migrate` (more below as they land)."""
+"""Administration commands (DESIGN.md, Contracts), all against the database at DATABASE_URL:
+
+    orderbot migrate
+    orderbot shop create SLUG --name NAME [--currency USD] [--region US] [--language en]
+    orderbot member add --shop SLUG --name NAME --role admin|manager|agent|viewer [--telegram-user-id N]
+    orderbot catalog import --shop SLUG FILE.json|FILE.csv
+
+Each prints what it made; an error names the bad argument and exits with status 1.
+"""
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
 
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from orders.catalog_file import read_catalog
+from orders.db import make_engine, make_session_factory
+from orders.domain.roles import Role
+from orders.errors import (AlreadyExists, CatalogFileError, InvalidInput, OrderCoreError,
+                           ShopNotFound)
 from orders.migrate import upgrade
+from orders.services.catalog import import_catalog
+from orders.services.shops import add_member, create_shop
 from orders.settings import Settings
+from orders.uow import UnitOfWork
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("migrate", help="upgrade the database at DATABASE_URL to the newest migration")
     p.set_defaults(func=_migrate)
 
+    shop = sub.add_parser("shop", help="shops").add_subparsers(dest="shop_command", required=True)
+    p = shop.add_parser("create", help="create a shop")
+    p.add_argument("slug", metavar="SLUG", help="short name: lowercase letters, digits, dashes")
+    p.add_argument("--name", required=True)
+    p.add_argument("--currency", help="ISO 4217 code (default USD)")
+    p.add_argument("--region", help="ISO country code for phone numbers (default US)")
+    p.add_argument("--language", help="ISO language code for the parser (default en)")
+    p.set_defaults(func=_run(_shop_create))
+
+    member = sub.add_parser("member", help="shop members").add_subparsers(
+        dest="member_command", required=True)
+    p = member.add_parser("add", help="add a member; prints their API token on the last line")
+    p.add_argument("--shop", required=True, metavar="SLUG")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--telegram-user-id", type=int, metavar="N")
+    p.set_defaults(func=_run(_member_add))
+
+    catalog = sub.add_parser("catalog", help="the shop's catalog").add_subparsers(
+        dest="catalog_command", required=True)
+    p = catalog.add_parser("import", help="import products (upsert by sku) from JSON or CSV")
+    p.add_argument("--shop", required=True, metavar="SLUG")
+    p.add_argument("file", metavar="FILE.json|FILE.csv", type=Path)
+    p.set_defaults(func=_run(_catalog_import))
+
 
 def _migrate(args: argparse.Namespace) -> int:
     url = Settings().DATABASE_URL
     asyncio.run(upgrade(url))
-    print(f"database at {url} is up to date")
+    print(f"database at {_safe(url)} is up to date")
     return 0
+
+
+def _run(command: Callable[[UnitOfWork, argparse.Namespace], Awaitable[None]]
+         ) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            asyncio.run(_with_uow(command, args))
+        except (CatalogFileError, ShopNotFound, AlreadyExists, InvalidInput) as exc:
+            print(f"error: {_argument_of(exc, args)}{exc}", file=sys.stderr)
+            return 1
+        except OrderCoreError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        except (OperationalError, ProgrammingError) as exc:
+            print(f"error: the database at DATABASE_URL={_safe(Settings().DATABASE_URL)} is not "
+                  f"ready ({exc.orig}); run `orderbot migrate` first", file=sys.stderr)
+            return 1
+        return 0
+    return run
+
+
+async def _with_uow(command: Callable[..., Awaitable[None]], args: argparse.Namespace) -> None:
+    engine = make_engine(Settings().DATABASE_URL)
+    try:
+        await command(UnitOfWork(make_session_factory(engine)), args)
+    finally:
+        await engine.dispose()
+
+
+def _argument_of(exc: Exception, args: argparse.Namespace) -> str:
+    """Which argument the error is about, as the user typed it."""
+    text = str(exc).lower()
+    if isinstance(exc, ShopNotFound):
+        return "--shop: "
+    if isinstance(exc, CatalogFileError):
+        return f"{args.file}: "
+    for name in ("slug", "currency", "region", "language", "telegram", "role", "name"):
+        if name in text:
+            return {"slug": "SLUG: ", "telegram": "--telegram-user-id: "}.get(name, f"--{name}: ")
+    return ""
+
+
+async def _shop_create(uow: UnitOfWork, args: argparse.Namespace) -> None:
+    shop = await create_shop(uow, args.slug, args.name, currency=args.currency,
+                             region=args.region, language=args.language)
+    print(f"created shop {shop.slug} ({shop.name}): currency {shop.currency}, "
+          f"region {shop.region}, language {shop.language}, id {shop.id}")
+
+
+async def _member_add(uow: UnitOfWork, args: argparse.Namespace) -> None:
+    made = await add_member(uow, args.shop, args.name, args.role,
+                            telegram_user_id=args.telegram_user_id)
+    tg = f", telegram user {made.member.telegram_user_id}" if made.member.telegram_user_id else ""
+    print(f"added {made.member.role} {made.member.name} to {args.shop}{tg}, id {made.member.id}")
+    print("API token (shown once; use it as `Authorization: Bearer <token>`):")
+    print(made.token)
+
+
+async def _catalog_import(uow: UnitOfWork, args: argparse.Namespace) -> None:
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise CatalogFileError([f"cannot read the file ({exc.strerror})"]) from None
+    shop_block, products = read_catalog(text, args.file.name)
+    report = await import_catalog(uow, args.shop, shop_block, products)
+    print(f"imported {len(products)} products into {args.shop}: "
+          f"{len(report.created)} new, {len(report.updated)} updated")
+    for key, value in report.shop_filled.items():
+        print(f"  shop {key} set to {value} from the file")
+
+
+def _safe(url: str) -> str:
+    """The URL without its password."""
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    creds, _, host = rest.rpartition("@")
+    return f"{scheme}://{creds.split(':')[0]}:***@{host}" if ":" in creds else url
+
+
+__all__: list[Any] = ["register"]

@@ -25,10 +25,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_shop(uow: UnitOfWork, slug: str, name: str, *, currency: str = "USD",
-                      region: str = "US", language: str = "en",
+async def create_shop(uow: UnitOfWork, slug: str, name: str, *, currency: str | None = None,
+                      region: str | None = None, language: str | None = None,
                       settings: dict[str, Any] | None = None) -> Shop:
-    """A new tenant with its order counter. Not actor-checked: only the CLI (the operator) calls it."""
+    """A new tenant with its order counter. Not actor-checked: only the CLI (the operator) calls it.
+
+    Currency, region and language left out get USD, US, en, and are remembered as defaulted
+    so that a catalog file's shop block may fill them in later.
+    """
+    given = {"currency": currency, "region": region, "language": language}
+    defaulted = sorted(k for k, v in given.items() if v is None)
+    currency, region, language = currency or "USD", region or "US", language or "en"
     if not SLUG.match(slug):
         raise InvalidInput(f"Shop slug {slug!r} must be lowercase letters, digits and dashes.")
     if not name.strip():
@@ -37,11 +44,13 @@ async def create_shop(uow: UnitOfWork, slug: str, name: str, *, currency: str = 
         raise InvalidInput(f"Currency {currency!r} must be a 3-letter ISO code such as USD.")
     if not re.fullmatch(r"[A-Z]{2}", region):
         raise InvalidInput(f"Region {region!r} must be a 2-letter country code such as US.")
+    if not re.fullmatch(r"[a-z]{2,3}", language):
+        raise InvalidInput(f"Language {language!r} must be an ISO code such as en or es.")
     async with uow:
         if await uow.session.scalar(select(Shop.id).where(Shop.slug == slug)):
             raise AlreadyExists(f"A shop with slug {slug!r} already exists.")
         shop = Shop(id=new_id(), slug=slug, name=name.strip(), currency=currency, region=region,
-                    language=language, settings={**DEFAULT_SETTINGS, **(settings or {})})
+                    language=language, settings={**DEFAULT_SETTINGS, "defaulted": defaulted, **(settings or {})})
         uow.session.add(shop)
         await uow.flush()
         uow.session.add(ShopCounter(shop_id=shop.id, name="order", value=0))
