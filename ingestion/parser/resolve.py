@@ -3,26 +3,18 @@ rules (choose-one, required, negatable, qualifiers) and note every doubt as a co
 and, where the customer can settle it, a clarification question."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import confidence as C
 from .catalog import Catalog, Product
 from .draft import DraftLine, DraftOption
 from .items import Assembly, Mention, RawItem
+from .lines import WorkLine, split_breakdowns
 from .text import Token, words
 
 MAX_CHOICES_ASKED = 6
-
-
-@dataclass(slots=True)
-class _Line:
-    product: Product
-    item: RawItem
-    quantity: int
-    options: list[DraftOption] = field(default_factory=list)
-    factors: list[float] = field(default_factory=list)
-    part_of: "_Line | None" = None     # "2 mugs, 1 white 1 black": this is one of those 2
-    for_all: list[DraftOption] = field(default_factory=list)   # said "for both" of the parts
+# Beyond this many products for an option, a product-less mention is asked about, not searched.
+MAX_INFERRED_CANDIDATES = 2000
 
 
 @dataclass(slots=True)
@@ -35,7 +27,7 @@ class Resolution:
 
 def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog) -> Resolution:
     lang = catalog.language
-    out: list[_Line] = []
+    out: list[WorkLine] = []
     asks: list[str] = []
     unparsed: list[str] = []
     factors: list[float] = []
@@ -59,7 +51,7 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
                 continue                                  # merged into the last line
         else:
             product, doubts = _choose_product(item, catalog, ask)
-            line = _Line(product, item, 1, factors=doubts)
+            line = WorkLine(product, item, 1, factors=doubts)
         line.factors += [C.UNKNOWN_MODIFIER] * len(item.unknown)
         if item.repeated_head:
             line.factors.append(C.MERGED_OPTIONS)
@@ -73,7 +65,7 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
     _note_unknown(assembly.unknown, tokens, text, unparsed, ask, lang)
     factors += [C.UNKNOWN_OUTSIDE] * len(assembly.unknown)
 
-    out = _split_breakdowns(out)
+    out = split_breakdowns(out)
     lines = []
     for line in out:
         _check_groups(line, lang, ask)
@@ -83,34 +75,6 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
         lines.append(DraftLine(line.product.sku, line.product.name, line.quantity,
                                C.combine(C.BASE, line.factors), span, line.options))
     return Resolution(lines, asks, unparsed, factors)
-
-
-def _split_breakdowns(out: list[_Line]) -> list[_Line]:
-    """"2 mugs, 1 white 1 black": when the lines right after a line say how its quantity splits,
-    they replace it and each keeps the options said for the whole."""
-    result: list[_Line] = []
-    i = 0
-    while i < len(out):
-        line = out[i]
-        parts = []
-        j = i + 1
-        while j < len(out) and out[j].part_of is line:
-            parts.append(out[j])
-            j += 1
-        if len(parts) >= 2 and sum(p.quantity for p in parts) == line.quantity:
-            shared = [o for p in parts for o in p.for_all]
-            for p in parts:
-                p.options += [o for o in shared if o not in p.options]
-                own = {o.group for o in p.options}
-                p.options[:0] = [o for o in line.options if o.group not in own]
-                p.factors = [f for f in p.factors if f != C.INFERRED_PRODUCT] + line.factors + [C.MERGED_OPTIONS]
-                p.item.start = min(p.item.start, line.item.start)
-            result.extend(parts)
-        else:
-            result.append(line)
-            result.extend(parts)
-        i = j
-    return result
 
 
 def _skus(unit) -> list[str]:
@@ -136,7 +100,7 @@ def _choose_product(item: RawItem, catalog: Catalog, ask) -> tuple[Product, list
     return products[0], [C.TYPO] if head.score < 1.0 else []
 
 
-def _headless(item: RawItem, out: list[_Line], catalog: Catalog, ask) -> _Line | None:
+def _headless(item: RawItem, out: list[WorkLine], catalog: Catalog, ask) -> WorkLine | None:
     """Options with no product word: more about the last item, another of the same, or a product
     that only these options fit ("a large onion and tuna on thin crust")."""
     prev = out[-1] if out else None
@@ -151,17 +115,12 @@ def _headless(item: RawItem, out: list[_Line], catalog: Catalog, ask) -> _Line |
                 _add_option(prev, mention, catalog)
             prev.item.end = max(prev.item.end, item.end)
             return prev
-        return _Line(prev.product, item, 1, factors=[C.INFERRED_PRODUCT], part_of=prev.part_of or prev)
-    candidates = None
-    for mention in item.options:
-        skus: set[str] = set()
-        for e in mention.unit.value:
-            if e[0] == "option":
-                skus.update(catalog.index.value_products.get((e[1], e[2]), ()))
-        candidates = skus if candidates is None else candidates & skus
-        if not candidates:
-            break
+        return WorkLine(prev.product, item, 1, factors=[C.INFERRED_PRODUCT], part_of=prev.part_of or prev)
+    candidates = _products_offering(item, catalog)
     lang = catalog.language
+    if candidates is None:
+        ask(lang.question("what_product", options=lang.join_choices([m.said for m in item.options][:3])))
+        return None
     if not candidates:
         return None
     if len(candidates) > 1:
@@ -174,10 +133,26 @@ def _headless(item: RawItem, out: list[_Line], catalog: Catalog, ask) -> _Line |
         ask(lang.question("what_product", options=said) if len(candidates) > MAX_CHOICES_ASKED
             else lang.question("which_product", choices=lang.join_choices(names)))
         return None
-    return _Line(catalog.by_sku[next(iter(candidates))], item, 1, factors=[C.INFERRED_PRODUCT])
+    return WorkLine(catalog.by_sku[next(iter(candidates))], item, 1, factors=[C.INFERRED_PRODUCT])
 
 
-def _named_by(item: RawItem, candidates: set[str], catalog: Catalog) -> _Line | None:
+def _products_offering(item: RawItem, catalog: Catalog) -> set[str] | None:
+    """SKUs offering every option said, or None when even the rarest option is offered by so many
+    products that listing them would mean walking a large catalog ("large" in a big shop)."""
+    said = []
+    for mention in item.options:
+        options = [e for e in mention.unit.value if e[0] == "option"]
+        said.append((sum(len(catalog.index.value_products.get(e[1:], ())) for e in options), options))
+    said.sort(key=lambda x: x[0])
+    if said[0][0] > MAX_INFERRED_CANDIDATES:
+        return None
+    candidates = {sku for e in said[0][1] for sku in catalog.index.value_products.get(e[1:], ())}
+    for _, options in said[1:]:
+        candidates = {sku for sku in candidates if any(catalog.by_sku[sku].offers(e[1], e[2]) for e in options)}
+    return candidates
+
+
+def _named_by(item: RawItem, candidates: set[str], catalog: Catalog) -> WorkLine | None:
     """"two large pepperoni" where the shop sells a "pepperoni pizza": an option word that is
     also in exactly one candidate product's name names that product (and is not an option)."""
     stem = catalog.language.stem
@@ -187,11 +162,11 @@ def _named_by(item: RawItem, candidates: set[str], catalog: Catalog) -> _Line | 
                  if any(said <= {stem(w) for w in words(n)} for n in (catalog.by_sku[s].name, *catalog.by_sku[s].aliases))]
         if len(named) == 1:
             item.options = [m for m in item.options if m is not mention]
-            return _Line(catalog.by_sku[named[0]], item, 1, factors=[C.INFERRED_PRODUCT])
+            return WorkLine(catalog.by_sku[named[0]], item, 1, factors=[C.INFERRED_PRODUCT])
     return None
 
 
-def _conflicts(prev: _Line, item: RawItem, catalog: Catalog) -> bool:
+def _conflicts(prev: WorkLine, item: RawItem, catalog: Catalog) -> bool:
     """Would these options give the previous line a second value in a choose-one group?"""
     taken = {o.group for o in prev.options if not o.negated}
     for mention in item.options:
@@ -204,7 +179,7 @@ def _conflicts(prev: _Line, item: RawItem, catalog: Catalog) -> bool:
     return False
 
 
-def _quantity(line: _Line, item: RawItem, lang, ask) -> None:
+def _quantity(line: WorkLine, item: RawItem, lang, ask) -> None:
     if item.vague or item.unreadable or item.quantity == 0:
         line.factors.append(C.VAGUE_QUANTITY if item.vague else C.UNREADABLE_QUANTITY)
         ask(lang.question("quantity", product=line.product.name))
@@ -215,7 +190,7 @@ def _quantity(line: _Line, item: RawItem, lang, ask) -> None:
         line.factors.append(C.LARGE_QUANTITY)
 
 
-def _add_option(line: _Line, mention: Mention, catalog: Catalog) -> None:
+def _add_option(line: WorkLine, mention: Mention, catalog: Catalog) -> None:
     product, unit = line.product, mention.unit
     entities = [e for e in unit.value if e[0] == "option" and product.offers(e[1], e[2])]
     if not entities:
@@ -263,7 +238,7 @@ def _abbreviation(product: Product, mention: Mention, catalog: Catalog):
     return ("option", *found.pop()) if len(found) == 1 else None
 
 
-def _check_groups(line: _Line, lang, ask) -> None:
+def _check_groups(line: WorkLine, lang, ask) -> None:
     for group in line.product.groups:
         chosen = [o for o in line.options if o.group == group.name and not o.negated]
         if not group.choose_many and len({o.code for o in chosen}) > 1:

@@ -1,0 +1,48 @@
+"""A line being built from a raw item, and quantity breakdowns that split one line into parts."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import confidence as C
+from .catalog import Product
+from .draft import DraftOption
+from .items import RawItem
+
+
+@dataclass(slots=True)
+class WorkLine:
+    product: Product
+    item: RawItem
+    quantity: int
+    options: list[DraftOption] = field(default_factory=list)
+    factors: list[float] = field(default_factory=list)
+    part_of: "WorkLine | None" = None     # "2 mugs, 1 white 1 black": this is one of those 2
+    for_all: list[DraftOption] = field(default_factory=list)   # said "for both" of the parts
+
+
+def split_breakdowns(out: list[WorkLine]) -> list[WorkLine]:
+    """"2 mugs, 1 white 1 black": when the lines right after a line say how its quantity splits,
+    they replace it and each keeps the options said for the whole."""
+    result: list[WorkLine] = []
+    i = 0
+    while i < len(out):
+        line = out[i]
+        parts = []
+        j = i + 1
+        while j < len(out) and out[j].part_of is line:
+            parts.append(out[j])
+            j += 1
+        if len(parts) >= 2 and sum(p.quantity for p in parts) == line.quantity:
+            shared = [o for p in parts for o in p.for_all]
+            for p in parts:
+                p.options += [o for o in shared if o not in p.options]
+                own = {o.group for o in p.options}
+                p.options[:0] = [o for o in line.options if o.group not in own]
+                p.factors = [f for f in p.factors if f != C.INFERRED_PRODUCT] + line.factors + [C.MERGED_OPTIONS]
+                p.item.start = min(p.item.start, line.item.start)
+            result.extend(parts)
+        else:
+            result.append(line)
+            result.extend(parts)
+        i = j
+    return result
