@@ -86,7 +86,24 @@ def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
             best.score = min(scores[best.start:best.end])
         units.append(best)
         i = best.end
-    return [_weak_checked(units, j) for j in range(len(units))]
+    return _joined_partials([_weak_checked(units, j) for j in range(len(units))])
+
+
+def _joined_partials(units: list[Unit]) -> list[Unit]:
+    """Neighbouring partial product words narrow each other down: "blue scarf" is the products
+    named with both words ("blue wool scarf"), not every blue thing and every scarf."""
+    out: list[Unit] = []
+    for u in units:
+        prev = out[-1] if out else None
+        if (prev is not None and u.kind == PRODUCT and prev.kind == PRODUCT and u.partial and prev.partial
+                and prev.end == u.start):
+            both = set(prev.value).intersection(u.value) if len(prev.value) <= len(u.value) \
+                else set(u.value).intersection(prev.value)
+            if both:
+                out[-1] = Unit(PRODUCT, prev.start, u.end, tuple(sorted(both)), min(prev.score, u.score), True)
+                continue
+        out.append(u)
+    return out
 
 
 def _weak_checked(units: list[Unit], j: int) -> Unit:

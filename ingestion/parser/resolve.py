@@ -87,7 +87,8 @@ def _fits(product: Product, mention: Mention) -> bool:
 
 def _choose_product(item: RawItem, catalog: Catalog, ask) -> tuple[Product, list[float]]:
     head = item.head
-    products = [catalog.by_sku[s] for s in _skus(head)]
+    skus = _skus(head)
+    products = [catalog.by_sku[s] for s in skus[:MAX_INFERRED_CANDIDATES]]
     if len(products) > 1 and item.options:
         fitting = [p for p in products if all(_fits(p, m) for m in item.options)]
         products = fitting or products
