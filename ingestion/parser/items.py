@@ -37,6 +37,7 @@ class RawItem:
     unknown: list[int] = field(default_factory=list)    # token indexes of item-looking unknown words
     repeated_head: bool = False        # "... and ham pizza" after "a pizza": read as one item
     pronoun: bool = False              # "a large one": another of the product just named
+    after_word_conjunction: bool = False   # "... and three with cheese" (not ", one warmed")
 
     def cover(self, unit: Unit) -> None:
         self.start, self.end = min(self.start, unit.start), max(self.end, unit.end)
@@ -127,8 +128,10 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
                 cur.pronoun = True                      # "a large one": "one" stands for a product
                 cur.cover(u)
                 continue
+            joiner = units[i - 1] if i and units[i - 1].kind == CONJ else None
             item = new_item(u)
             item.quantity, item.explicit, item.unreadable = u.value, u.explicit, u.value is None
+            item.after_word_conjunction = joiner is not None and tokens[joiner.start].norm.isalpha()
             neg, qualifier, for_all = None, None, False
         elif k == MULT:
             target = cur if cur is not None and cur.head is not None else new_item(u)

@@ -32,17 +32,33 @@ def split_breakdowns(out: list[WorkLine]) -> list[WorkLine]:
         while j < len(out) and out[j].part_of is line:
             parts.append(out[j])
             j += 1
-        if len(parts) >= 2 and sum(p.quantity for p in parts) == line.quantity:
+        said = sum(p.quantity for p in parts)
+        if parts and line.item.explicit and said < line.quantity and not parts[0].item.after_word_conjunction:
+            # "two croissants, one warmed": the rest stay as they were said. Could also mean three
+            # croissants, so a seller should look.
+            for p in parts:
+                _inherit(p, line)
+                p.factors.append(C.PARTIAL_BREAKDOWN)
+            line.quantity -= said
+            line.factors.append(C.PARTIAL_BREAKDOWN)
+            result.append(line)
+            result.extend(parts)
+        elif len(parts) >= 2 and said == line.quantity:
             shared = [o for p in parts for o in p.for_all]
             for p in parts:
                 p.options += [o for o in shared if o not in p.options]
-                own = {o.group for o in p.options}
-                p.options[:0] = [o for o in line.options if o.group not in own]
-                p.factors = [f for f in p.factors if f != C.INFERRED_PRODUCT] + line.factors + [C.MERGED_OPTIONS]
-                p.item.start = min(p.item.start, line.item.start)
+                _inherit(p, line)
             result.extend(parts)
         else:
             result.append(line)
             result.extend(parts)
         i = j
     return result
+
+
+def _inherit(part: WorkLine, whole: WorkLine) -> None:
+    """A part keeps what was said for the whole, unless it says otherwise for that group."""
+    own = {o.group for o in part.options}
+    part.options[:0] = [o for o in whole.options if o.group not in own]
+    part.factors = [f for f in part.factors if f != C.INFERRED_PRODUCT] + whole.factors + [C.MERGED_OPTIONS]
+    part.item.start = min(part.item.start, whole.item.start)

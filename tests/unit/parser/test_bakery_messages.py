@@ -130,3 +130,16 @@ def test_a_cake_without_size_and_flavour_asks_for_both():
     assert draft["confidence"] < 0.5
     assert any(q.startswith("Which size") for q in draft["clarifications"])
     assert any(q.startswith("Which flavor") for q in draft["clarifications"])
+
+
+def test_part_of_a_quantity_described_splits_the_line_but_asks_a_seller_to_look():
+    draft = parse("two croissants, one warmed", demo_catalog("bakery")).to_dict()
+
+    assert actual(draft) == expected("1 CROISSANT | 1 CROISSANT serving=WARM"), shown(draft)
+    assert draft["confidence"] < AUTO_APPROVE_THRESHOLD
+
+
+def test_and_a_number_more_is_another_item_not_a_part():
+    draft = parse("3 small lattes and 1 with oat", demo_catalog("bakery")).to_dict()
+
+    assert actual(draft) == expected("3 LATTE size=SMALL | 1 LATTE milk=OAT"), shown(draft)
