@@ -21,6 +21,8 @@ CASES = [
     ("cuatro napolitanas y un jugo", "4 PAN_CHOCOLATE | 1 ZUMO"),
     ("un café pequeño con poca canela", "1 CAFE tamaño=S extras=CANELA+POCO"),
     ("quisiera una empanada de carne y una tarta de manzana", "1 EMPANADA relleno=CARNE | 1 TARTA sabor=MANZANA"),
+    ("un cafe pequeño, otro mediano", "1 CAFE tamaño=S | 1 CAFE tamaño=M"),
+    ("3 empanadas: 2 de carne y 1 de pollo", "2 EMPANADA relleno=CARNE | 1 EMPANADA relleno=POLLO"),
     ("hola buenas", ""),
     ("¿dónde está mi pedido?", ""),
 ]
