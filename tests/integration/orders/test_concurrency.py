@@ -1,4 +1,5 @@
-"""Real concurrent transactions on PostgreSQL (SQLite serializes writers, so these need PG)."""
+"""Real concurrent transactions. On PostgreSQL they race on row locks; on SQLite the same code
+queues on the database's write lock (BEGIN IMMEDIATE), and must give the same outcomes."""
 from __future__ import annotations
 
 import asyncio
@@ -11,68 +12,66 @@ from orders.models import Order, Product
 from orders.services.creation import LineRequest, NewOrder, create_order
 from tests.conftest import Factories
 
-pytestmark = pytest.mark.postgres
 
-
-async def test_twenty_concurrent_orders_for_five_in_stock_sell_exactly_five(pg_db):
-    make = Factories(pg_db)
+async def test_twenty_concurrent_orders_for_five_in_stock_sell_exactly_five(db):
+    make = Factories(db)
     shop = await make.shop()
     await make.product(shop, "CAKE", "cake", stock=5)
     agent = await make.member(shop, "agent")
 
     results = await asyncio.gather(
-        *(create_order(pg_db.uow(), agent, NewOrder(lines=[LineRequest("CAKE", 1)]))
+        *(create_order(db.uow(), agent, NewOrder(lines=[LineRequest("CAKE", 1)]))
           for _ in range(20)), return_exceptions=True)
 
     made = [r for r in results if not isinstance(r, Exception)]
     refused = [r for r in results if isinstance(r, OutOfStock)]
     assert len(made) == 5 and len(refused) == 15
     assert sorted(o.number for o in made) == [f"ORD-0000{i}" for i in range(1, 6)]
-    async with pg_db.uow() as uow:
+    async with db.uow() as uow:
         assert await uow.session.scalar(select(Product.stock)) == 0
         assert len((await uow.session.scalars(select(Order))).all()) == 5
 
 
-async def test_two_updates_with_the_same_version_one_wins_one_is_stale(pg_db):
+async def test_two_updates_with_the_same_version_one_wins_one_is_stale(db):
     from orders.errors import StaleVersion
     from orders.services.lifecycle import transition_order
 
-    make = Factories(pg_db)
+    make = Factories(db)
     shop = await make.shop()
     await make.product(shop)
     agent = await make.member(shop, "agent")
     order = await make.order(agent)
 
     results = await asyncio.gather(
-        transition_order(pg_db.uow(), agent, order.number, "confirmed", expected_version=1),
-        transition_order(pg_db.uow(), agent, order.number, "cancelled", expected_version=1),
+        transition_order(db.uow(), agent, order.number, "confirmed", expected_version=1),
+        transition_order(db.uow(), agent, order.number, "cancelled", expected_version=1),
         return_exceptions=True)
 
     winners = [r for r in results if not isinstance(r, Exception)]
     stale = [r for r in results if isinstance(r, StaleVersion)]
     assert len(winners) == 1 and len(stale) == 1, results
     assert "changed by someone else" in str(stale[0])
-    async with pg_db.uow() as uow:
+    async with db.uow() as uow:
         final = await uow.orders.get(shop.id, order.number)
         moves = [h for h in await uow.history.for_order(final) if h.axis == "status"]
     assert final.version == 2 and final.status == winners[0].status and len(moves) == 2
 
 
-async def test_cancelled_twice_at_once_restores_stock_once(pg_db):
+async def test_cancelled_twice_at_once_restores_stock_once(db):
     from orders.errors import InvalidTransition
     from orders.models import Restock
     from orders.services.lifecycle import cancel_order
 
-    make = Factories(pg_db)
+    make = Factories(db)
     shop = await make.shop()
     await make.product(shop, "CAKE", "cake", stock=10)
     agent = await make.member(shop, "agent")
     order = await make.order(agent, [("CAKE", 4)])
 
-    results = await asyncio.gather(*(cancel_order(pg_db.uow(), agent, order.number)
+    results = await asyncio.gather(*(cancel_order(db.uow(), agent, order.number)
                                      for _ in range(2)), return_exceptions=True)
 
     assert sum(isinstance(r, InvalidTransition) for r in results) == 1, results
-    async with pg_db.uow() as uow:
+    async with db.uow() as uow:
         assert await uow.session.scalar(select(Product.stock)) == 10
         assert [r.quantity for r in await uow.session.scalars(select(Restock))] == [4]
