@@ -5,6 +5,7 @@
     │   ├── ShopNotFound
     │   ├── MemberNotFound
     │   ├── ProductNotFound
+    │   ├── CustomerNotFound
     │   └── OrderNotFound
     ├── PermissionDenied           the member's role may not do this
     ├── InvalidInput               a value that cannot be used (bad amount, empty order, ...)
@@ -49,6 +50,10 @@ class MemberNotFound(NotFound):
 
 class ProductNotFound(NotFound):
     what = "Product"
+
+
+class CustomerNotFound(NotFound):
+    what = "Customer"
 
 
 class OrderNotFound(NotFound):

@@ -1,6 +1,8 @@
 """Guards beside the transition tables: conditions a move needs besides being in the table."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from orders.errors import RuleViolation
 
 from orders.domain.status import OrderStatus
@@ -11,8 +13,14 @@ def can_pack(invoice_url: str | None, label_url: str | None) -> bool:
 
 
 def ensure_move_allowed(number: str, target: str, invoice_url: str | None,
-                        label_url: str | None) -> None:
-    """Guards for a status move that the table already allows."""
+                        label_url: str | None, unrefunded: Decimal = Decimal("0")) -> None:
+    """Guards for a status move that the table already allows.
+
+    `unrefunded` is money paid and not yet refunded: an order is not `refunded` while it has any.
+    """
+    if OrderStatus(target) is OrderStatus.REFUNDED and unrefunded > 0:
+        raise RuleViolation("refund_money_first", f"Order {number} still has {unrefunded} paid; "
+                                                  "refund it before marking the order refunded.")
     if OrderStatus(target) is OrderStatus.PACKED and not can_pack(invoice_url, label_url):
         missing = [name for name, url in (("invoice URL", invoice_url),
                                           ("shipping-label URL", label_url)) if not url]

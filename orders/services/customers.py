@@ -5,7 +5,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from orders.db import new_id
-from orders.errors import NotFound
+from orders.errors import CustomerNotFound
 from orders.models import Customer, CustomerIdentity
 from orders.uow import UnitOfWork
 
@@ -19,7 +19,7 @@ async def customer_for(uow: UnitOfWork, shop_id: uuid.UUID, new: NewOrder) -> Cu
     if new.customer_id is not None:
         customer = await uow.customers.get(shop_id, new.customer_id)
         if customer is None:
-            raise NotFound(f"customer {new.customer_id}")
+            raise CustomerNotFound(new.customer_id)
         return customer
     if not (new.channel and new.external_id):
         return None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from orders.db import new_id, utcnow
-from orders.domain import guards
+from orders.domain import financial, guards
 from orders.domain import status as order_status
 from orders.domain.actors import Actor
 from orders.domain.roles import Permission
@@ -32,7 +32,9 @@ async def move_order(uow: UnitOfWork, actor: Actor, order: Order, to: str,
                      note: str | None = None) -> None:
     """The move itself, inside an open unit of work on a locked order (no commit)."""
     target = order_status.transition(order.status, to)
-    guards.ensure_move_allowed(order.number, target, order.invoice_url, order.label_url)
+    paid, refunded = financial.totals((p.kind, p.amount) for p in order.payments)
+    guards.ensure_move_allowed(order.number, target, order.invoice_url, order.label_url,
+                               paid - refunded)
     if target is OrderStatus.CANCELLED:
         await restore_stock(uow, order)
     previous, order.status = order.status, target

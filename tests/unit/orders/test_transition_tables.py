@@ -122,3 +122,9 @@ def test_restock_never_exceeds_what_was_taken():
 def test_totals_add_payments_and_refunds_separately():
     rows = iter([("payment", Decimal("10")), ("refund", Decimal("3")), ("payment", Decimal("5"))])
     assert financial.totals(rows) == (Decimal("15"), Decimal("3"))
+
+
+def test_an_order_with_money_still_paid_cannot_be_marked_refunded():
+    with pytest.raises(RuleViolation, match="still has 5.00 paid"):
+        guards.ensure_move_allowed("ORD-00001", S.REFUNDED, "i", "l", Decimal("5.00"))
+    guards.ensure_move_allowed("ORD-00001", S.REFUNDED, "i", "l", Decimal("0"))
