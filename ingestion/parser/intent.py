@@ -12,9 +12,9 @@ _PRIORITY = (STATUS_QUESTION, CANCEL, MENU_QUESTION, GREETING, THANKS)
 
 def detect(norms: list[str], lang: Language, has_lines: bool, looks_like_order: bool) -> str:
     found = set()
-    table, longest = _table(lang)
-    for i in range(len(norms)):
-        for length in range(1, min(longest, len(norms) - i) + 1):
+    table, starts = _table(lang)
+    for i, word in enumerate(norms):
+        for length in range(1, min(starts.get(word, 0), len(norms) - i) + 1):
             found.update(table.get(tuple(norms[i:i + length]), ()))
     for intent in (STATUS_QUESTION, CANCEL):
         if intent in found:
@@ -25,9 +25,12 @@ def detect(norms: list[str], lang: Language, has_lines: bool, looks_like_order: 
 
 
 @lru_cache(maxsize=None)
-def _table(lang: Language) -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
+def _table(lang: Language) -> tuple[dict[tuple[str, ...], tuple[str, ...]], dict[str, int]]:
+    """Phrase -> intents, and first word -> longest phrase starting with it."""
     table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    starts: dict[str, int] = {}
     for intent, phrases in lang.intents.items():
         for phrase in phrases:
             table[phrase] = (*table.get(phrase, ()), intent)
-    return table, max((len(p) for p in table), default=1)
+            starts[phrase[0]] = max(starts.get(phrase[0], 0), len(phrase))
+    return table, starts
