@@ -50,7 +50,8 @@ def _patterns(lang: Language) -> _Patterns:
 
 
 def extract(text: str, lang: Language, region: str, known_words) -> tuple[Contact, str | None, str]:
-    """(contact, note, text with those spans blanked)."""
+    """(contact, note, text with those spans blanked). `known_words` are the catalog's phrases:
+    a "name" that is a product or option word ("this is large") is not a name."""
     contact = Contact()
     chars = list(text)
 
@@ -114,7 +115,7 @@ def _name(said: str, needs_capital: bool, lang: Language, known_words) -> str | 
     kept = []
     for i, w in enumerate(said.split()):
         folded = w.casefold()
-        if (folded,) in lang.phrases or lang.stem(folded) in known_words or lang.number(folded) is not None:
+        if (folded,) in lang.phrases or (lang.stem(folded),) in known_words or lang.number(folded) is not None:
             break
         if (needs_capital or i > 0) and not w[0].isupper():
             break

@@ -33,7 +33,7 @@ def _parse(text: object, catalog: Catalog) -> Draft:
     lang = catalog.language
     raw = text if isinstance(text, str) else ("" if text is None else str(text))
     cleaned = clean(raw)
-    contact, note, remaining = extract(cleaned, lang, catalog.shop.region, catalog.index.vocabulary)
+    contact, note, remaining = extract(cleaned, lang, catalog.shop.region, catalog.index.phrases)
     tokens = tokenize(remaining)
     units = lex(tokens, catalog)
     notes, note_tokens = _note_clauses(units, tokens, remaining)
