@@ -54,7 +54,7 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
             line = WorkLine(product, item, 1, factors=doubts)
         line.factors += [C.UNKNOWN_MODIFIER] * len(item.unknown)
         if item.repeated_head:
-            line.factors.append(C.MERGED_OPTIONS)
+            line.factors.append(C.REPEATED_PRODUCT)
         _quantity(line, item, lang, ask)
         for mention in item.options:
             _add_option(line, mention, catalog)

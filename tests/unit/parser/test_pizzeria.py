@@ -170,3 +170,11 @@ def test_an_order_question_is_not_confident():
     draft = draft_of("do you have large pizzas?")
 
     assert draft["confidence"] < AUTO_APPROVE_THRESHOLD
+
+
+def test_a_product_named_again_without_a_quantity_is_one_item_but_not_auto_approved():
+    # "pizza with ham, pizza with olives" may be one pizza or two; the draft must not pass alone.
+    draft = draft_of("large pizza with ham, pizza with olives")
+
+    assert len(draft["lines"]) == 1
+    assert draft["confidence"] < AUTO_APPROVE_THRESHOLD
