@@ -40,6 +40,7 @@ UNKNOWN_MODIFIER = 0.8        # per unknown word inside an item that has a produ
 UNKNOWN_OUTSIDE = 0.7         # per item-looking unknown word outside any item
 UNKNOWN_ORDINARY = 0.97       # per other unrecognised word in an order clause
 TYPO_EVERYDAY = 0.97          # per typo-corrected everyday word ("wihtout", "thre")
+STRAY_NUMBER = 0.7            # a number that belongs to no item ("pizza for 2", "at 7")
 EXCLUDED_PRODUCT = 0.9        # "... but no coke": a product said with a negation
 MANY_ITEMS = 0.985            # per line beyond the third
 TRUNCATED = 0.5               # the message was longer than the parser reads

@@ -42,6 +42,8 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
             item.options = [m for m in item.options if not m.unit.function_word]
             if not item.options:
                 factors += [C.UNKNOWN_IN_ITEM] * len(item.unknown)
+                if item.explicit and not item.unknown:
+                    factors.append(C.STRAY_NUMBER)
                 continue
             line = _headless(item, out, catalog, ask)
             if line is None:                              # unplaceable: its words are the doubt
