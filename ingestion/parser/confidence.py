@@ -44,6 +44,7 @@ STRAY_NUMBER = 0.7            # a number that belongs to no item ("pizza for 2",
 EXCLUDED_PRODUCT = 0.9        # "... but no coke": a product said with a negation
 MANY_ITEMS = 0.985            # per line beyond the third
 TRUNCATED = 0.5               # the message was longer than the parser reads
+SELF_CORRECTION = 0.6        # "2 pizzas, sorry, 3": which number stands?
 QUESTION = 0.3                # an order-looking question ("do you have large pizzas?")
 
 

@@ -1,7 +1,11 @@
-"""What a message is about when it is not (only) an order: greeting, status question, ..."""
+"""What a message is about when it is not (only) an order: greeting, status question, ...
+
+Also spots self-corrections ("2 pizzas, sorry, 3"), which make any reading of the items a guess."""
 from __future__ import annotations
 
 from .draft import CANCEL, GREETING, MENU_QUESTION, ORDER, OTHER, STATUS_QUESTION, THANKS
+
+SELF_CORRECTION = "self_correction"
 from functools import lru_cache
 
 from .language import Language
@@ -10,12 +14,17 @@ from .language import Language
 _PRIORITY = (STATUS_QUESTION, CANCEL, MENU_QUESTION, GREETING, THANKS)
 
 
-def detect(norms: list[str], lang: Language, has_lines: bool, looks_like_order: bool) -> str:
-    found = set()
+def cues(norms: list[str], lang: Language) -> set[str]:
+    """Every intent (and self-correction) whose phrases occur in the message."""
+    found: set[str] = set()
     table, starts = _table(lang)
     for i, word in enumerate(norms):
         for length in range(1, min(starts.get(word, 0), len(norms) - i) + 1):
             found.update(table.get(tuple(norms[i:i + length]), ()))
+    return found
+
+
+def detect(found: set[str], has_lines: bool, looks_like_order: bool) -> str:
     for intent in (STATUS_QUESTION, CANCEL):
         if intent in found:
             return intent

@@ -7,7 +7,7 @@ from . import confidence as C
 from .catalog import Catalog
 from .contact import extract
 from .draft import CANCEL, ORDER, STATUS_QUESTION, Draft
-from .intent import detect
+from .intent import SELF_CORRECTION, cues, detect
 from .items import assemble
 from .lexer import NUM, OPTION, PRODUCT, QUAL, SEP, UNKNOWN, lex
 from .resolve import resolve
@@ -46,7 +46,8 @@ def _parse(text: object, catalog: Catalog) -> Draft:
 
     norms = [t.norm for t in tokens]
     looks_like_order = bool(result.unparsed) or any(u.kind in (PRODUCT, OPTION) for u in units)
-    intent = detect(norms, lang, bool(result.lines), looks_like_order)
+    found = cues(norms, lang)
+    intent = detect(found, bool(result.lines), looks_like_order)
     if intent in (STATUS_QUESTION, CANCEL):
         # About an order already placed ("where is my pizza?"): items named are not a new order.
         result.lines.clear()
@@ -56,6 +57,8 @@ def _parse(text: object, catalog: Catalog) -> Draft:
     item_like = sum(len(item.unknown) for item in assembly.items) + len(assembly.unknown)
     factors.append(C.UNKNOWN_ORDINARY ** max(0, ordinary_unknown - item_like))
     factors += [C.TYPO_EVERYDAY for u in units if u.score < 1.0 and u.kind not in (PRODUCT, OPTION, QUAL)]
+    if SELF_CORRECTION in found:
+        factors.append(C.SELF_CORRECTION)
     if len(raw) > MAX_CHARS:
         factors.append(C.TRUNCATED)
     if intent != ORDER:

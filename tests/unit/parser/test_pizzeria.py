@@ -183,3 +183,8 @@ def test_a_product_named_again_without_a_quantity_is_one_item_but_not_auto_appro
 @pytest.mark.parametrize("message", ["large pizza with ham for 2", "2 large pizzas with ham at 7"])
 def test_a_number_that_belongs_to_no_item_keeps_the_draft_from_auto_approval(message):
     assert draft_of(message)["confidence"] < AUTO_APPROVE_THRESHOLD
+
+
+@pytest.mark.parametrize("message", ["2 large pizzas with ham, sorry, 3", "a large pizza, actually make that a medium"])
+def test_a_self_correction_makes_the_draft_a_guess(message):
+    assert draft_of(message)["confidence"] < AUTO_APPROVE_THRESHOLD
