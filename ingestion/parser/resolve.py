@@ -59,6 +59,13 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
             line.factors.append(C.REPEATED_PRODUCT)
         _quantity(line, item, lang, ask)
         for mention in item.options:
+            previous = out[-1] if out and out[-1] is not line else None
+            if previous is not None and not _fits(line.product, mention) and _fits(previous.product, mention) \
+                    and not mention.unit.function_word:
+                # "a latte and a croissant with oat milk": the milk is for the latte.
+                previous.factors.append(C.MOVED_OPTION)
+                _add_option(previous, mention, catalog)
+                continue
             _add_option(line, mention, catalog)
         out.append(line)
 

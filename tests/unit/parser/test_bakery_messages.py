@@ -54,6 +54,7 @@ CASES = [
      "2 LATTE size=LARGE milk=OAT | 1 LATTE size=LARGE milk=ALMOND"),
     ("a mocha and a croissant, both warm please", "1 MOCHA | 1 CROISSANT serving=WARM"),
     ("a small latte and another medium one", "1 LATTE size=SMALL | 1 LATTE size=MEDIUM"),
+    ("a medium latte and a croissant with oat milk", "1 LATTE size=MEDIUM milk=OAT | 1 CROISSANT"),
     # typos and plurals
     ("two cappucinos small", "2 CAPPUCCINO size=SMALL"),
     ("a large lattee with vanila", "1 LATTE size=LARGE extras=VANILLA"),
