@@ -38,6 +38,7 @@ class RawItem:
     repeated_head: bool = False        # "... and ham pizza" after "a pizza": read as one item
     pronoun: bool = False              # "a large one": another of the product just named
     after_word_conjunction: bool = False   # "... and three with cheese" (not ", one warmed")
+    starts_listing: bool = False       # right after a product or a comma: "2 pizzas: a large ..."
 
     def cover(self, unit: Unit) -> None:
         self.start, self.end = min(self.start, unit.start), max(self.end, unit.end)
@@ -132,6 +133,7 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
             item = new_item(u)
             item.quantity, item.explicit, item.unreadable = u.value, u.explicit, u.value is None
             item.after_word_conjunction = joiner is not None and tokens[joiner.start].norm.isalpha()
+            item.starts_listing = bool(i) and units[i - 1].kind in (PRODUCT, CONJ, SEP)
             neg, qualifier, for_all = None, None, False
         elif k == MULT:
             target = cur if cur is not None and cur.head is not None else new_item(u)
@@ -202,7 +204,7 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
             nxt = _next_kind(units, i)
             prev = units[i - 1].kind if i else None
             headless = cur is not None and cur.head is None
-            item_like = (u.value or nxt in (PRODUCT, OPTION) or prev in (NUM, QUAL)
+            item_like = (u.value or nxt in (PRODUCT, OPTION) or prev in (NUM, QUAL, ADD, NEG)
                          or (headless and prev == OPTION) or (prev == UNKNOWN and last_unknown_item_like))
             last_unknown_item_like = bool(item_like)
             if item_like:

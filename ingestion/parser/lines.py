@@ -20,6 +20,28 @@ class WorkLine:
     for_all: list[DraftOption] = field(default_factory=list)   # said "for both" of the parts
 
 
+def drop_summaries(out: list[WorkLine], stem) -> list[WorkLine]:
+    """"2 pizzas: a large pepperoni and a medium margherita pizza": a bare count followed by items
+    of that kind adding up to it is a summary, not another item."""
+    result: list[WorkLine] = []
+    for i, line in enumerate(out):
+        if line.item.explicit and line.quantity > 1 and not line.options:
+            kind = {stem(w) for w in line.product.name.split()}
+            following, total = [], 0
+            for nxt in out[i + 1:]:
+                if total >= line.quantity or not (nxt.part_of is line or kind <= {stem(w) for w in nxt.product.name.split()}):
+                    break
+                following.append(nxt)
+                total += nxt.quantity
+            if len(following) >= 2 and total == line.quantity and any(n.part_of is not line for n in following):
+                for nxt in following:
+                    nxt.part_of = None
+                    nxt.factors.append(C.SUMMARY)
+                continue
+        result.append(line)
+    return result
+
+
 def split_breakdowns(out: list[WorkLine]) -> list[WorkLine]:
     """"2 mugs, 1 white 1 black": when the lines right after a line say how its quantity splits,
     they replace it and each keeps the options said for the whole."""

@@ -9,7 +9,7 @@ from . import confidence as C
 from .catalog import Catalog, Product
 from .draft import DraftLine, DraftOption
 from .items import Assembly, Mention, RawItem
-from .lines import WorkLine, split_breakdowns
+from .lines import WorkLine, drop_summaries, split_breakdowns
 from .text import Token, words
 
 MAX_CHOICES_ASKED = 6
@@ -74,7 +74,7 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
     _note_unknown(assembly.unknown, tokens, text, unparsed, ask, lang)
     factors += [C.UNKNOWN_OUTSIDE] * len(assembly.unknown)
 
-    out = split_breakdowns(out)
+    out = split_breakdowns(drop_summaries(out, lang.stem))
     lines = []
     for line in out:
         _check_groups(line, lang, ask)
@@ -119,7 +119,8 @@ def _headless(item: RawItem, out: list[WorkLine], catalog: Catalog, ask) -> Work
         return None     # an unknown word where the product goes ("one large coca-cola"): ask
     if prev is not None and (all(_fits(prev.product, m) for m in item.options) or (
             item.explicit and any(_fits(prev.product, m) for m in item.options))):
-        if not item.explicit and not item.pronoun and not _conflicts(prev, item, catalog):
+        listing = item.starts_listing and prev.item.explicit and prev.quantity > 1 and not prev.options
+        if not item.explicit and not item.pronoun and not listing and not _conflicts(prev, item, catalog):
             prev.factors.append(C.MERGED_OPTIONS)
             for mention in item.options:
                 _add_option(prev, mention, catalog)

@@ -188,3 +188,18 @@ def test_a_number_that_belongs_to_no_item_keeps_the_draft_from_auto_approval(mes
 @pytest.mark.parametrize("message", ["2 large pizzas with ham, sorry, 3", "a large pizza, actually make that a medium"])
 def test_a_self_correction_makes_the_draft_a_guess(message):
     assert draft_of(message)["confidence"] < AUTO_APPROVE_THRESHOLD
+
+
+def test_a_count_followed_by_the_items_it_counts_is_not_an_extra_item():
+    draft = draft_of("I'd like to order 2 pizzas: a large pepperoni and a medium margherita")
+
+    assert sum(line["quantity"] for line in draft["lines"]) == 2
+    assert {line["sku"] for line in draft["lines"]} >= {"MARGHERITA"}
+    assert draft["confidence"] < AUTO_APPROVE_THRESHOLD
+
+
+def test_an_unknown_word_after_with_is_asked_about():
+    draft = draft_of("a medium pizza with everything")
+
+    assert draft["unparsed"] == ["everything"]
+    assert draft["confidence"] < AUTO_APPROVE_THRESHOLD
