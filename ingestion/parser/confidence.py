@@ -1,9 +1,10 @@
 """How sure the parser is, as plain numbers in one place.
 
 A line starts at BASE and is multiplied by one factor per doubt found while reading it; a draft
-takes its weakest line and its own doubts (unknown words, a cut-off message). The factors were
-set on the first two thirds of the PIZZA dev set and checked on the last third so that a draft at
-confidence c is right at least a fraction c of the time (see benchmarks/calibration.py).
+takes its weakest line and its own doubts (unknown words, a cut-off message). The factors are
+judgement about how often each doubt goes wrong, checked (not fitted) with
+benchmarks/calibration.py on the PIZZA dev set and on the same orders with typing slips: a draft
+at confidence c should be right at least a fraction c of the time.
 """
 from __future__ import annotations
 
