@@ -35,7 +35,7 @@ def _patterns(lang: Language) -> _Patterns:
     strict = set(c["strict_name_cues"])
     names = [(re.compile(rf"(?<!\w)(?:{_alternation([cue])})\s*,?\s+({word}(?:\s+{word})?)", re.I), cue in strict)
              for cue in c["name_cues"]]
-    stop = r"(?=\s*(?:[.!?;\n]|$)|\s+(?:and|please|thanks|thank|y|por\s+favor|gracias)\b)"
+    stop = rf"(?=\s*(?:[.!?;\n]|$)|,?\s+(?:{_alternation(c['address_stops'])})\b)"
     address = re.compile(rf"(?<!\w)(?:{_alternation(c['address_cues'])})\s*:?\s*(\S.*?){stop}", re.I)
     streets = _alternation(c["street_words"])
     units = _alternation(c["unit_words"])

@@ -10,6 +10,7 @@ STATUS_QUESTION = "status_question"
 CANCEL = "cancel"
 MENU_QUESTION = "menu_question"
 THANKS = "thanks"
+CONTACT_DETAILS = "contact_details"   # only a name, phone or address ("my address is 12 Elm St")
 OTHER = "other"
 
 

@@ -6,7 +6,7 @@ import logging
 from . import confidence as C
 from .catalog import Catalog
 from .contact import extract
-from .draft import CANCEL, ORDER, STATUS_QUESTION, Draft
+from .draft import CANCEL, CONTACT_DETAILS, ORDER, OTHER, STATUS_QUESTION, Draft
 from .intent import SELF_CORRECTION, cues, detect
 from .items import assemble
 from .lexer import NUM, OPTION, PRODUCT, QUAL, SEP, UNKNOWN, lex
@@ -48,6 +48,8 @@ def _parse(text: object, catalog: Catalog) -> Draft:
     looks_like_order = bool(result.unparsed) or any(u.kind in (PRODUCT, OPTION) for u in units)
     found = cues(norms, lang)
     intent = detect(found, bool(result.lines), looks_like_order)
+    if intent == OTHER and (contact.name or contact.phone or contact.address):
+        intent = CONTACT_DETAILS
     if intent in (STATUS_QUESTION, CANCEL):
         # About an order already placed ("where is my pizza?"): items named are not a new order.
         result.lines.clear()

@@ -43,3 +43,21 @@ def test_unusable_quantities_and_rows_do_not_raise():
 def test_an_empty_cart_asks_what_to_order():
     assert parse_cart(demo_catalog("bakery"), []).clarifications == ["What would you like to order?"]
     assert parse_cart(demo_catalog("bakery"), None).lines == []
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+_ANY = st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), st.text(max_size=8),
+                 st.sampled_from(["LATTE", "MUG", "CAKE"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.tuples(_ANY, _ANY), st.tuples(_ANY, _ANY, _ANY, _ANY),
+                          st.dictionaries(st.sampled_from(["product_retailer_id", "quantity", "item_price"]), _ANY),
+                          _ANY), max_size=8))
+def test_any_cart_gives_a_draft_without_raising(rows):
+    draft = parse_cart(demo_catalog("bakery"), rows)
+
+    assert draft.confidence in (0.0, 1.0)
+    assert all(line.quantity >= 1 for line in draft.lines)

@@ -203,3 +203,11 @@ def test_an_unknown_word_after_with_is_asked_about():
 
     assert draft["unparsed"] == ["everything"]
     assert draft["confidence"] < AUTO_APPROVE_THRESHOLD
+
+
+def test_a_message_with_only_contact_details_says_so():
+    draft = draft_of("my address is 12 Elm St, phone 415-555-0123")
+
+    assert draft["intent"] == "contact_details"
+    assert draft["contact"] == {"name": None, "phone": "+14155550123", "address": "12 Elm St"}
+    assert draft["lines"] == [] and draft["confidence"] == 0.0
