@@ -39,27 +39,7 @@ class Unit:
 def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
     lang, index = catalog.language, catalog.index
     norms = [t.norm for t in tokens]
-    keys: list[str | None] = []
-    scores: list[float] = []
-    for t in tokens:
-        if t.is_separator or t.norm in _PUNCT_KIND:
-            keys.append(None)
-            scores.append(1.0)
-            continue
-        stem = lang.stem(t.norm)
-        score = 1.0
-        if stem not in index.vocabulary and (t.norm,) not in lang.phrases and lang.number(t.norm) is None:
-            fixed = index.correct(stem, t.norm)
-            word = lang.correct(t.norm)              # "wihtout", "thre": the language's own words
-            if fixed and (not word or fixed[1] > _similarity(t.norm, word) or (
-                    fixed[1] == _similarity(t.norm, word) and _item_context(tokens, len(keys), lang, index))):
-                stem, score = fixed
-            else:
-                if word:
-                    norms[len(keys)] = word
-                    stem, score = lang.stem(word), TYPO_IN_WORD
-        keys.append(stem)
-        scores.append(score)
+    keys, scores = _keys(tokens, norms, lang, index)
 
     units: list[Unit] = []
     i, n = 0, len(tokens)
@@ -124,6 +104,35 @@ def _weak_checked(units: list[Unit], j: int) -> Unit:
     if prev in (SEP, UNKNOWN) and nxt not in (PRODUCT, OPTION):
         return Unit(UNKNOWN, u.start, u.end, False)
     return u
+
+
+def _keys(tokens: list[Token], norms: list[str], lang, index) -> tuple[list[str | None], list[float]]:
+    """Each token's catalog key (its stem; None for punctuation) and how sure the spelling is.
+
+    A word known to neither the catalog nor the language is a typo candidate: the closest catalog
+    word and the closest everyday word compete on similarity, context settling ties. A corrected
+    everyday word replaces its `norms` entry so the language lists see it ("wihtout")."""
+    keys: list[str | None] = []
+    scores: list[float] = []
+    for i, t in enumerate(tokens):
+        if t.is_separator or t.norm in _PUNCT_KIND:
+            keys.append(None)
+            scores.append(1.0)
+            continue
+        stem, score = lang.stem(t.norm), 1.0
+        if stem not in index.vocabulary and (t.norm,) not in lang.phrases and lang.number(t.norm) is None:
+            fixed = index.correct(stem, t.norm)
+            word = lang.correct(t.norm)
+            word_similarity = _similarity(t.norm, word) if word else 0.0
+            if fixed and (fixed[1] > word_similarity or (
+                    fixed[1] == word_similarity and _item_context(tokens, i, lang, index))):
+                stem, score = fixed
+            elif word:
+                norms[i] = word
+                stem, score = lang.stem(word), TYPO_IN_WORD
+        keys.append(stem)
+        scores.append(score)
+    return keys, scores
 
 
 def _similarity(a: str, b: str) -> float:
