@@ -211,3 +211,19 @@ def test_a_message_with_only_contact_details_says_so():
     assert draft["intent"] == "contact_details"
     assert draft["contact"] == {"name": None, "phone": "+14155550123", "address": "12 Elm St"}
     assert draft["lines"] == [] and draft["confidence"] == 0.0
+
+
+@pytest.mark.parametrize("message", ["1.5 large pizzas", "0 large pizzas"])
+def test_an_unreadable_quantity_asks_how_many(message):
+    draft = draft_of(message)
+
+    assert draft["lines"][0]["quantity"] == 1
+    assert draft["confidence"] < AUTO_APPROVE_THRESHOLD
+    assert draft["clarifications"] == ["How many would you like of the pizza?"]
+
+
+def test_an_unusually_large_quantity_is_kept_but_checked_by_a_seller():
+    draft = draft_of("100 large pizzas")
+
+    assert draft["lines"][0]["quantity"] == 100
+    assert draft["confidence"] < AUTO_APPROVE_THRESHOLD
