@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -163,12 +164,25 @@ class CustomerRepository:
             .where(CustomerIdentity.shop_id == shop_id, CustomerIdentity.channel == channel,
                    CustomerIdentity.external_id == external_id))
 
-    async def add(self, customer: Customer, identity: CustomerIdentity | None = None) -> None:
-        self.session.add(customer)
-        await self.session.flush()
-        if identity is not None:
-            identity.shop_id, identity.customer_id = customer.shop_id, customer.id
-            self.session.add(identity)
+    async def add(self, customer: Customer, identity: CustomerIdentity | None = None) -> Customer:
+        """Insert a customer (with its channel identity). If another transaction just made the
+        same identity, that customer is returned instead (a savepoint absorbs the clash)."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(customer)
+                await self.session.flush()
+                if identity is not None:
+                    identity.shop_id, identity.customer_id = customer.shop_id, customer.id
+                    self.session.add(identity)
+                    await self.session.flush()
+        except IntegrityError:
+            if identity is None:
+                raise
+            existing = await self.by_identity(customer.shop_id, identity.channel, identity.external_id)
+            if existing is None:
+                raise
+            return existing
+        return customer
 
 
 class HistoryRepository:

@@ -16,6 +16,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from orders.db import READ_ONLY_OPTION
 from orders.repository import (CustomerRepository, HistoryRepository, MemberRepository,
                                OrderRepository, OutboxRepository, ProductRepository, ShopRepository)
 
@@ -24,6 +25,13 @@ class UnitOfWork:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self.session_factory = session_factory
         self._session: AsyncSession | None = None
+        self._read_only = False
+
+    def reading(self) -> UnitOfWork:
+        """Open the next `async with` for reads only: `async with uow.reading():`. On SQLite it
+        takes no write lock (WAL readers never wait); it must not write."""
+        self._read_only = True
+        return self
 
     @property
     def session(self) -> AsyncSession:
@@ -39,6 +47,9 @@ class UnitOfWork:
         if self._session is not None:
             raise RuntimeError("This unit of work is already open; pass it on instead of reopening.")
         self._session = session = self.session_factory()
+        if self._read_only:
+            self._read_only = False
+            await session.connection(execution_options={READ_ONLY_OPTION: True})
         self.shops = ShopRepository(session)
         self.members = MemberRepository(session)
         self.products = ProductRepository(session)

@@ -75,6 +75,6 @@ def catalog_json(shop: Shop, products: list[Product]) -> dict[str, Any]:
 
 async def load_catalog(uow: UnitOfWork, shop_id: Any) -> dict[str, Any]:
     """The catalog of one shop for the parser (DESIGN JSON), read in its own unit of work."""
-    async with uow:
+    async with uow.reading():
         shop = await uow.shops.get(shop_id)
         return catalog_json(shop, await uow.products.all(shop.id))

@@ -27,7 +27,7 @@ async def customer_for(uow: UnitOfWork, shop_id: uuid.UUID, new: NewOrder) -> Cu
     if customer is None:
         customer = Customer(id=new_id(), shop_id=shop_id, name=new.customer_name,
                             phone=new.customer_phone, address=new.address)
-        await uow.customers.add(customer, CustomerIdentity(
+        customer = await uow.customers.add(customer, CustomerIdentity(
             id=new_id(), channel=new.channel, external_id=str(new.external_id),
             display_name=new.customer_name))
     return customer

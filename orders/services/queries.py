@@ -42,13 +42,13 @@ class Page:
 
 async def get_order(uow: UnitOfWork, actor: Actor, number: str) -> Order:
     actor.require(Permission.READ)
-    async with uow:
+    async with uow.reading():
         return await uow.orders.get(actor.shop_id, number)
 
 
 async def order_history(uow: UnitOfWork, actor: Actor, number: str) -> list[OrderHistory]:
     actor.require(Permission.READ)
-    async with uow:
+    async with uow.reading():
         order = await uow.orders.get(actor.shop_id, number, include_deleted=True)
         return await uow.history.for_order(order)
 
@@ -87,7 +87,7 @@ async def list_orders(uow: UnitOfWork, actor: Actor, filters: OrderFilter | None
         stmt = stmt.where(or_(Order.created_at < created_at,
                               and_(Order.created_at == created_at, Order.id < order_id)))
     stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)
-    async with uow:
+    async with uow.reading():
         rows = list(await uow.session.scalars(stmt))
     page = Page(items=rows[:limit])
     if len(rows) > limit:

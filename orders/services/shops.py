@@ -96,7 +96,7 @@ async def authenticate(uow: UnitOfWork, token: str) -> Actor | None:
     slug, _, secret = token.partition(".")
     if not secret:
         return None
-    async with uow:
+    async with uow.reading():
         shop = await uow.session.scalar(select(Shop).where(Shop.slug == slug))
         if shop is None:
             return None

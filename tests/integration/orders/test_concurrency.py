@@ -75,3 +75,39 @@ async def test_cancelled_twice_at_once_restores_stock_once(db):
     async with db.uow() as uow:
         assert await uow.session.scalar(select(Product.stock)) == 10
         assert [r.quantity for r in await uow.session.scalars(select(Restock))] == [4]
+
+
+async def test_first_orders_from_a_new_customer_at_once_make_one_customer(db):
+    from orders.models import Customer, CustomerIdentity
+
+    make = Factories(db)
+    shop = await make.shop()
+    await make.product(shop)
+    agent = await make.member(shop, "agent")
+
+    orders = await asyncio.gather(*(
+        create_order(db.uow(), agent, NewOrder(lines=[LineRequest("PIZZA", 1)], channel="telegram",
+                                               external_id="777", customer_name="Zoe"))
+        for _ in range(5)))
+
+    async with db.uow() as uow:
+        customers = (await uow.session.scalars(select(Customer))).all()
+        identities = (await uow.session.scalars(select(CustomerIdentity))).all()
+    assert len(customers) == 1 and len(identities) == 1
+    assert {o.customer_id for o in orders} == {customers[0].id}
+
+
+async def test_reads_do_not_wait_for_an_open_writer(db):
+    from orders.services.queries import get_order, list_orders
+
+    make = Factories(db)
+    shop = await make.shop()
+    await make.product(shop)
+    agent = await make.member(shop, "agent")
+    order = await make.order(agent)
+
+    async with db.uow() as writer:
+        await writer.orders.get(shop.id, order.number, lock=True)  # holds the write lock
+        seen = await asyncio.wait_for(get_order(db.uow(), agent, order.number), timeout=5)
+        page = await asyncio.wait_for(list_orders(db.uow(), agent), timeout=5)
+    assert seen.number == order.number and len(page.items) == 1
