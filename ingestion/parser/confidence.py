@@ -14,7 +14,7 @@ AUTO_APPROVE_THRESHOLD = 0.9
 BASE = 0.99
 
 # Per line.
-TYPO = 0.93                   # a product or option word was typo-corrected
+TYPO = 0.965                  # a product or option word was typo-corrected
 PARTIAL_PRODUCT = 0.75        # product named by its head word only ("latte" for "caffe latte")
 AMBIGUOUS_PRODUCT = 0.35      # several products fit equally
 INFERRED_PRODUCT = 0.8        # no product word; the options point to one product
