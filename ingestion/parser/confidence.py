@@ -14,7 +14,9 @@ AUTO_APPROVE_THRESHOLD = 0.9
 BASE = 0.99
 
 # Per line.
-TYPO = 0.965                  # a product or option word was typo-corrected
+# A product or option word was typo-corrected. Set from the first two thirds of the typo set
+# (`calibration --typos`), where drafts with one or two corrections were all right.
+TYPO = 0.965
 PARTIAL_PRODUCT = 0.75        # product named by its head word only ("latte" for "caffe latte")
 AMBIGUOUS_PRODUCT = 0.35      # several products fit equally
 INFERRED_PRODUCT = 0.8        # no product word; the options point to one product
