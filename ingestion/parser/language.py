@@ -42,7 +42,7 @@ class Language:
     _keep: tuple[str, ...] = ()
     _final: tuple[tuple[str, str], ...] = ()
     _verb: tuple[tuple[str, str], ...] = ()
-    _undouble: bool = False
+    _undouble: str = ""        # letters doubled before -ed/-ing ("wrapped"): stripped to one
     _numbers: dict = field(default_factory=dict, compare=False)
     _stems: dict = field(default_factory=dict, compare=False)
     _typo: dict = field(default_factory=dict, compare=False)
@@ -69,7 +69,7 @@ class Language:
         for suffix, repl in self._verb:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 word = word[: -len(suffix)] + repl
-                if self._undouble and len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeioulfsz":
+                if self._undouble and len(word) > 3 and word[-1] == word[-2] and word[-1] in self._undouble:
                     word = word[:-1]
                 break
         if len(word) >= 3:
@@ -173,5 +173,5 @@ def load(code: str | None) -> Language:
         _keep=tuple(stemming["keep_endings"]),
         _final=tuple(tuple(x) for x in stemming["final_letters"]),
         _verb=tuple(tuple(x) for x in stemming.get("verb_suffixes", [])),
-        _undouble=bool(stemming.get("undouble", False)),
+        _undouble=stemming.get("undouble_letters", ""),
     )
