@@ -1,5 +1,28 @@
 """Service functions: lock, decide in the domain, record history and outbox, commit.
 
-Each public function takes a `UnitOfWork` and an `Actor`; functions documented as "inside the
-caller's unit of work" never commit, so a caller can combine several steps in one transaction.
+Each public function takes a `UnitOfWork` and (except the operator's shop/member/catalog set-up)
+an `Actor`; the actor's shop scopes everything. Functions documented as running "inside the
+caller's unit of work" (`create_order_from_draft`, `place_order`, `move_order`, `claim_due`,
+`mark_sent`, `mark_failed`) never commit, so a caller can combine steps in one transaction.
 """
+from orders.services.catalog import ImportReport, catalog_json, import_catalog, load_catalog
+from orders.services.creation import (LineRequest, NewOrder, create_order, create_order_from_draft,
+                                      place_order)
+from orders.services.editing import (add_note, assign_members, attach_documents, replace_lines,
+                                     tag_order, update_order)
+from orders.services.fulfillments import fulfill_order
+from orders.services.lifecycle import cancel_order, delete_order, move_order, transition_order
+from orders.services.outbox import claim_due, mark_failed, mark_sent
+from orders.services.payments import record_payment, refund_order
+from orders.services.queries import OrderFilter, Page, get_order, list_orders, order_history
+from orders.services.shops import NewMember, actor_of, add_member, authenticate, create_shop
+
+__all__ = [
+    "ImportReport", "LineRequest", "NewMember", "NewOrder", "OrderFilter", "Page", "actor_of",
+    "add_member", "add_note", "assign_members", "attach_documents", "authenticate",
+    "cancel_order", "catalog_json", "claim_due", "create_order", "create_order_from_draft",
+    "create_shop", "delete_order", "fulfill_order", "get_order", "import_catalog", "list_orders",
+    "load_catalog", "mark_failed", "mark_sent", "move_order", "order_history", "place_order",
+    "record_payment", "refund_order", "replace_lines", "tag_order", "transition_order",
+    "update_order",
+]

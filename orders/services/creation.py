@@ -87,7 +87,7 @@ async def place_order(uow: UnitOfWork, actor: Actor, new: NewOrder, *, status: O
                       permission: Permission = Permission.CREATE_ORDER) -> Order:
     """The steps of making an order, in an open unit of work, without committing."""
     actor.require(permission)
-    _check_lines(new.lines)
+    check_lines(new.lines)
     shop = await uow.shops.get(actor.shop_id)
     products = await uow.products.by_skus(shop.id, {line.sku for line in new.lines})
     await reserve_stock(uow, products, new.lines)  # locks products in id order, then the counter
@@ -141,7 +141,7 @@ def build_lines(order: Order, products: Mapping[str, Product],
     return built
 
 
-def _check_lines(lines: Sequence[LineRequest]) -> None:
+def check_lines(lines: Sequence[LineRequest]) -> None:
     if not lines:
         raise InvalidInput("An order needs at least one line.")
     for line in lines:

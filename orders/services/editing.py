@@ -14,7 +14,7 @@ from orders.domain.roles import Permission
 from orders.errors import InvalidInput, MemberNotFound, RuleViolation
 from orders.models import Order, OrderMember, OrderTag
 from orders.services.access import order_for_change
-from orders.services.creation import LineRequest, _check_lines, build_lines
+from orders.services.creation import LineRequest, check_lines, build_lines
 from orders.services.derived import refresh_financial
 from orders.services.recording import notify_customer, record, touch
 from orders.uow import UnitOfWork
@@ -33,7 +33,7 @@ async def replace_lines(uow: UnitOfWork, actor: Actor, number: str, lines: Seque
         if order.fulfillments or order.restocks:
             raise RuleViolation("lines_frozen", f"Order {number} has fulfillments or restocks; "
                                                 "its lines can no longer change.")
-        _check_lines(lines)
+        check_lines(lines)
         products = await uow.products.by_skus(actor.shop_id, {line.sku for line in lines})
         held: dict[uuid.UUID, int] = defaultdict(int)
         for line in order.lines:

@@ -53,7 +53,7 @@ async def cancel_order(uow: UnitOfWork, actor: Actor, number: str, *,
 
 async def restore_stock(uow: UnitOfWork, order: Order) -> None:
     """Give back what each line still holds; restock rows make a second restore find nothing."""
-    given_back = _restocked_by_line(order)
+    given_back = restocked_by_line(order)
     for line in sorted(order.lines, key=lambda l: (l.product_id is None, l.product_id or l.id)):
         left = guards.restockable(line.reserved, given_back.get(line.id, 0))
         if left and line.product_id is not None:
@@ -62,7 +62,7 @@ async def restore_stock(uow: UnitOfWork, order: Order) -> None:
                                           order_line_id=line.id, quantity=left, reason="cancel"))
 
 
-def _restocked_by_line(order: Order) -> dict:
+def restocked_by_line(order: Order) -> dict:
     done: dict = {}
     for row in order.restocks:
         done[row.order_line_id] = done.get(row.order_line_id, 0) + row.quantity

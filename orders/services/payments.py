@@ -17,7 +17,7 @@ from orders.errors import InvalidInput, RuleViolation
 from orders.models import Order, Payment, Restock
 from orders.services.access import order_for_change
 from orders.services.derived import paid_and_refunded, refresh_financial
-from orders.services.lifecycle import _restocked_by_line, move_order
+from orders.services.lifecycle import restocked_by_line, move_order
 from orders.services.recording import notify_customer, record, touch
 from orders.uow import UnitOfWork
 
@@ -87,7 +87,7 @@ async def refund_order(uow: UnitOfWork, actor: Actor, number: str, amount: Decim
 
 def _check_restock(order: Order, restock: Mapping[uuid.UUID, int]) -> list:
     by_id = {line.id: line for line in order.lines}
-    done = _restocked_by_line(order)
+    done = restocked_by_line(order)
     chosen = []
     for line_id, qty in restock.items():
         line = by_id.get(line_id)
