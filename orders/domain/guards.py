@@ -13,11 +13,16 @@ def can_pack(invoice_url: str | None, label_url: str | None) -> bool:
 
 
 def ensure_move_allowed(number: str, target: str, invoice_url: str | None,
-                        label_url: str | None, unrefunded: Decimal = Decimal("0")) -> None:
+                        label_url: str | None, unrefunded: Decimal = Decimal("0"),
+                        fulfillment_status: str = "unfulfilled") -> None:
     """Guards for a status move that the table already allows.
 
     `unrefunded` is money paid and not yet refunded: an order is not `refunded` while it has any.
+    Units recorded as fulfilled have left the shop: such an order is no longer cancelled.
     """
+    if OrderStatus(target) is OrderStatus.CANCELLED and fulfillment_status != "unfulfilled":
+        raise RuleViolation("cancel_fulfilled", f"Order {number} has items that already left "
+                                                "the shop; refund them instead of cancelling.")
     if OrderStatus(target) is OrderStatus.REFUNDED and unrefunded > 0:
         raise RuleViolation("refund_money_first", f"Order {number} still has {unrefunded} paid; "
                                                   "refund it before marking the order refunded.")

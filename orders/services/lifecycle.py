@@ -34,7 +34,7 @@ async def move_order(uow: UnitOfWork, actor: Actor, order: Order, to: str,
     target = order_status.transition(order.status, to)
     paid, refunded = financial.totals((p.kind, p.amount) for p in order.payments)
     guards.ensure_move_allowed(order.number, target, order.invoice_url, order.label_url,
-                               paid - refunded)
+                               paid - refunded, order.fulfillment_status)
     if target is OrderStatus.CANCELLED:
         await restore_stock(uow, order)
     previous, order.status = order.status, target

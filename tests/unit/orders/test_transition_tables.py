@@ -128,3 +128,10 @@ def test_an_order_with_money_still_paid_cannot_be_marked_refunded():
     with pytest.raises(RuleViolation, match="still has 5.00 paid"):
         guards.ensure_move_allowed("ORD-00001", S.REFUNDED, "i", "l", Decimal("5.00"))
     guards.ensure_move_allowed("ORD-00001", S.REFUNDED, "i", "l", Decimal("0"))
+
+
+def test_an_order_with_fulfilled_items_cannot_be_cancelled():
+    with pytest.raises(RuleViolation, match="already left the shop"):
+        guards.ensure_move_allowed("ORD-00001", S.CANCELLED, None, None,
+                                   fulfillment_status="partial")
+    guards.ensure_move_allowed("ORD-00001", S.CANCELLED, None, None)
