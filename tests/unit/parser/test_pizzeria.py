@@ -62,6 +62,8 @@ def test_qualifiers_and_negation(message, spec):
      "1 PIZZA size=LARGE topping=HAM | 1 PIZZA size=LARGE topping=OLIVES"),
     ("one large with bacon and one small with mushrooms",
      "1 PIZZA size=LARGE topping=BACON | 1 PIZZA size=SMALL topping=MUSHROOMS"),
+    ("a small pepperoni pizza and a large one with jalapenos",
+     "1 PEPPERONI_PIZZA size=SMALL | 1 PEPPERONI_PIZZA size=LARGE topping=JALAPENOS"),
 ])
 def test_options_go_to_the_item_they_describe(message, spec):
     draft = draft_of(message)
