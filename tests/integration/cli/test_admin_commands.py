@@ -8,7 +8,6 @@ import pytest
 
 from bot.cli import main
 from orders.db import make_engine, make_session_factory
-from orders.migrate import upgrade
 from orders.services.catalog import load_catalog
 from orders.services.shops import authenticate
 from orders.uow import UnitOfWork

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from orders.errors import InvalidTransition, OrderNotFound, RuleViolation, StaleVersion
-from orders.models import OrderHistory, OutboxMessage, Product
+from orders.models import Product
 from orders.services.editing import attach_documents
 from orders.services.lifecycle import cancel_order, delete_order, transition_order
 from orders.services.queries import get_order, list_orders, order_history
