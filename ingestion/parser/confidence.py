@@ -23,6 +23,7 @@ INFERRED_PRODUCT = 0.8        # no product word; the options point to one produc
 MERGED_OPTIONS = 0.92         # options said apart from their item ("... and a thin crust")
 REPEATED_PRODUCT = 0.85       # "... and ham pizza" after "a pie with pesto": same item or a second?
 SUMMARY = 0.88                # "2 pizzas: a large pepperoni and a medium margherita"
+RESTATED_QUANTITY = 0.9      # "a large pizza ... make it 2": the later number wins
 PARTIAL_BREAKDOWN = 0.8       # "two croissants, one warmed": 1 + 1 warmed, or 2 + 1 warmed?
 MOVED_OPTION = 0.85           # said after the next item but only the previous one has it
 INVALID_OPTION = 0.45         # an option the product does not have

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .lexer import (ADD, CONJ, CONTRAST, DIST, FILLER, GROUP, MULT, NEG, NUM, OPTION, PRODUCT, QUAL, SEP,
+from .lexer import (ADD, CONJ, CONTRAST, DIST, FILLER, RESTATE, GROUP, MULT, NEG, NUM, OPTION, PRODUCT, QUAL, SEP,
                     UNKNOWN, VAGUE, Unit)
 from .text import Token
 
@@ -39,6 +39,7 @@ class RawItem:
     pronoun: bool = False              # "a large one": another of the product just named
     after_word_conjunction: bool = False   # "... and three with cheese" (not ", one warmed")
     starts_listing: bool = False       # right after a product or a comma: "2 pizzas: a large ..."
+    restated: bool = False             # quantity changed afterwards ("make it 2")
 
     def cover(self, unit: Unit) -> None:
         self.start, self.end = min(self.start, unit.start), max(self.end, unit.end)
@@ -115,6 +116,12 @@ def assemble(units: list[Unit], tokens: list[Token], catalog) -> Assembly:
             if _next_kind(units, i) == GROUP:          # "a two topping pizza": not a quantity
                 continue
             if not u.explicit and neg == "fresh":       # "without a thin crust": not a new item
+                continue
+            if (u.explicit and cur is not None and cur.head is not None
+                    and _previous_kind(units, i) == RESTATE
+                    and _next_kind(units, i, (FILLER, SEP, CONJ)) is None):
+                cur.quantity, cur.restated = u.value, True  # "a large pizza ... make it 2"
+                cur.unreadable = u.value is None
                 continue
             if (u.explicit and cur is not None and cur.head is not None and cur.quantity is None
                     and _previous_kind(units, i, (FILLER, CONJ)) == PRODUCT

@@ -17,8 +17,9 @@ _LANG_DIR = Path(__file__).with_name("lang")
 DEFAULT_LANGUAGE = "en"
 
 # Kinds of language phrase, in increasing precedence when one phrase is listed twice.
-FILLER, DISTRIBUTIVE, CONJ, CONTRAST, ADDITION, NEG, VAGUE, NUMBER, ARTICLE, SIZE_WORD = (
-    "filler", "distributive", "conj", "contrast", "addition", "neg", "vague", "number", "article", "size_word")
+FILLER, DISTRIBUTIVE, RESTATEMENT, CONJ, CONTRAST, ADDITION, NEG, VAGUE, NUMBER, ARTICLE, SIZE_WORD = (
+    "filler", "distributive", "restatement", "conj", "contrast", "addition", "neg", "vague", "number", "article",
+    "size_word")
 
 
 @dataclass(frozen=True, eq=False)  # one instance per language: hashed by identity
@@ -136,6 +137,7 @@ def load(code: str | None) -> Language:
 
     put(FILLER, data["fillers"])
     put(DISTRIBUTIVE, data.get("distributives", []))
+    put(RESTATEMENT, data.get("restatements", []))
     put(CONJ, data["conjunctions"])
     put(CONTRAST, data["contrasts"])
     put(ADDITION, data["additions"])

@@ -14,9 +14,9 @@ from .text import Token
 NUM, MULT, VAGUE = "num", "mult", "vague"
 PRODUCT, OPTION, QUAL, GROUP = "product", "option", "qualifier", "group"
 NEG, ADD, CONTRAST, CONJ, SEP, FILLER, UNKNOWN = "neg", "add", "contrast", "conj", "sep", "filler", "unknown"
-DIST = "distributive"
+DIST, RESTATE = "distributive", "restatement"
 
-_LANG_KIND = {L.FILLER: FILLER, L.DISTRIBUTIVE: DIST, L.CONJ: CONJ, L.CONTRAST: CONTRAST, L.ADDITION: ADD, L.NEG: NEG,
+_LANG_KIND = {L.FILLER: FILLER, L.DISTRIBUTIVE: DIST, L.RESTATEMENT: RESTATE, L.CONJ: CONJ, L.CONTRAST: CONTRAST, L.ADDITION: ADD, L.NEG: NEG,
               L.VAGUE: VAGUE, L.NUMBER: NUM, L.ARTICLE: NUM, L.SIZE_WORD: GROUP}
 _PUNCT_KIND = {",": CONJ, "&": CONJ, "+": CONJ, "#": FILLER}
 TYPO_IN_WORD = 0.999   # marks a corrected everyday word; parse() prices it per draft

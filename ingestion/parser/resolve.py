@@ -57,6 +57,8 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
         line.factors += [C.UNKNOWN_MODIFIER] * len(item.unknown)
         if item.repeated_head:
             line.factors.append(C.REPEATED_PRODUCT)
+        if item.restated:
+            line.factors.append(C.RESTATED_QUANTITY)
         _quantity(line, item, lang, ask)
         for mention in item.options:
             previous = out[-1] if out and out[-1] is not line else None

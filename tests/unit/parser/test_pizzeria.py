@@ -229,3 +229,17 @@ def test_an_unusually_large_quantity_is_kept_but_checked_by_a_seller():
 
     assert draft["lines"][0]["quantity"] == 100
     assert draft["confidence"] < AUTO_APPROVE_THRESHOLD
+
+
+@pytest.mark.parametrize("messages,spec", [
+    (["a pizza with ham", "large"], "1 PIZZA topping=HAM size=LARGE"),
+    (["2 large pizzas", "with olives please"], "2 PIZZA size=LARGE topping=OLIVES"),
+    (["a large pizza with ham", "no onions"], "1 PIZZA size=LARGE topping=HAM !topping=ONIONS"),
+    (["a large pizza", "and a coke"], "1 PIZZA size=LARGE | 1 COKE"),
+    (["a large pizza", "make it 2"], "2 PIZZA size=LARGE"),
+])
+def test_follow_up_messages_read_together_amend_the_order(messages, spec):
+    # The ingestion worker re-reads a pending draft's messages joined by newlines.
+    draft = draft_of("\n".join(messages))
+
+    assert actual(draft) == expected(spec), shown(draft)
