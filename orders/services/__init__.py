@@ -15,12 +15,13 @@ from orders.services.lifecycle import cancel_order, delete_order, move_order, tr
 from orders.services.outbox import claim_due, mark_failed, mark_sent
 from orders.services.payments import record_payment, refund_order
 from orders.services.queries import OrderFilter, Page, get_order, list_orders, order_history
-from orders.services.shops import NewMember, actor_of, add_member, authenticate, create_shop
+from orders.services.shops import (NewMember, actor_of, add_member, authenticate, change_member,
+                                   create_shop)
 
 __all__ = [
     "ImportReport", "LineRequest", "NewMember", "NewOrder", "OrderFilter", "Page", "actor_of",
     "add_member", "add_note", "assign_members", "attach_documents", "authenticate",
-    "cancel_order", "catalog_json", "claim_due", "create_order", "create_order_from_draft",
+    "cancel_order", "catalog_json", "change_member", "claim_due", "create_order", "create_order_from_draft",
     "create_shop", "delete_order", "fulfill_order", "get_order", "import_catalog", "list_orders",
     "load_catalog", "mark_failed", "mark_sent", "move_order", "order_history", "place_order",
     "record_payment", "refund_order", "replace_lines", "tag_order", "transition_order",

@@ -4,15 +4,16 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
-from orders.db import new_id
+from orders.db import new_id, utcnow
 from orders.domain.actors import Actor
 from orders.domain.roles import Permission, Role
-from orders.errors import AlreadyExists, InvalidInput, ShopNotFound
+from orders.errors import AlreadyExists, InvalidInput, MemberNotFound, ShopNotFound
 from orders.models import Member, Shop, ShopCounter
 from orders.uow import UnitOfWork
 
@@ -108,3 +109,24 @@ async def authenticate(uow: UnitOfWork, token: str) -> Actor | None:
 
 def actor_of(member: Member) -> Actor:
     return Actor(shop_id=member.shop_id, member_id=member.id, role=Role(member.role), name=member.name)
+
+
+async def change_member(uow: UnitOfWork, actor: Actor, member_id: uuid.UUID, *,
+                        role: str | None = None, deactivate: bool = False) -> Member:
+    """An admin changes a member's role or deactivates them (their token stops working)."""
+    if role is not None and role not in set(Role):
+        raise InvalidInput(f"Role {role!r} is not one of {', '.join(Role)}.")
+    async with uow:
+        actor.require(Permission.MANAGE_MEMBERS)
+        member = await uow.members.get(actor.shop_id, member_id)
+        if member is None:
+            raise MemberNotFound(member_id)
+        if member.id == actor.member_id and (deactivate or (role and role != Role.ADMIN)):
+            raise InvalidInput("You cannot demote or deactivate yourself; ask another admin.")
+        if role is not None:
+            member.role = role
+        if deactivate and member.deactivated_at is None:
+            member.deactivated_at = utcnow()
+        member.version += 1
+        await uow.commit()
+    return member
