@@ -97,9 +97,10 @@ class CatalogIndex:
             self.starts[k[0]] = min(self.max_phrase, max(self.starts.get(k[0], 0), len(k)))
         # Head words ("latte" of "caffe latte") are weaker matches; only those that are not
         # whole phrases themselves are kept.
-        self.heads = {w: tuple(sorted(v)) for w, v in heads.items() if (w,) not in self.phrases}
+        # Sorted tuples for a stable first choice, frozensets for cheap intersections.
+        self.heads = {w: (tuple(sorted(v)), frozenset(v)) for w, v in heads.items() if (w,) not in self.phrases}
         # "margarita" for "margarita pizza": any word of a product name, weaker still.
-        self.inner = {w: tuple(sorted(v)) for w, v in inner.items()
+        self.inner = {w: (tuple(sorted(v)), frozenset(v)) for w, v in inner.items()
                       if (w,) not in self.phrases and w not in self.heads}
         self.vocabulary = frozenset(w for k in self.phrases for w in k)
         # Catalog words as written (not stemmed) also take part in typo correction.

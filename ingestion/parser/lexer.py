@@ -34,6 +34,7 @@ class Unit:
     function_word: bool = False  # a catalog word that is also an everyday word ("can")
     weak: bool = False         # a product named by a non-head word ("birthday" of "birthday cake")
     prenominal: bool = False   # counts only before a product ("lunch" of "lunch size")
+    pool: frozenset | None = None  # partial matches: the candidates as a set, to intersect cheaply
 
 
 def lex(tokens: list[Token], catalog: Catalog) -> list[Unit]:
@@ -77,10 +78,10 @@ def _joined_partials(units: list[Unit]) -> list[Unit]:
         prev = out[-1] if out else None
         if (prev is not None and u.kind == PRODUCT and prev.kind == PRODUCT and u.partial and prev.partial
                 and prev.end == u.start):
-            both = set(prev.value).intersection(u.value) if len(prev.value) <= len(u.value) \
-                else set(u.value).intersection(prev.value)
+            both = (prev.pool or frozenset(prev.value)) & (u.pool or frozenset(u.value))
             if both:
-                out[-1] = Unit(PRODUCT, prev.start, u.end, tuple(sorted(both)), min(prev.score, u.score), True)
+                out[-1] = Unit(PRODUCT, prev.start, u.end, tuple(sorted(both)), min(prev.score, u.score), True,
+                               pool=both)
                 continue
         out.append(u)
     return out
@@ -99,7 +100,8 @@ def _weak_checked(units: list[Unit], j: int) -> Unit:
         return u
     prev = next((p.kind for p in reversed(units[:j]) if p.kind != FILLER), None)
     if u.weak:
-        return u if prev in (NUM, OPTION, QUAL) else Unit(UNKNOWN, u.start, u.end, True)
+        chained = j > 0 and units[j - 1].kind == PRODUCT and units[j - 1].partial   # "maroon flannel ..."
+        return u if prev in (NUM, OPTION, QUAL) or chained else Unit(UNKNOWN, u.start, u.end, True)
     nxt = next((p.kind for p in units[j + 1:] if p.kind != FILLER), None)
     if prev in (SEP, UNKNOWN) and nxt not in (PRODUCT, OPTION):
         return Unit(UNKNOWN, u.start, u.end, False)
@@ -202,13 +204,15 @@ def _number_match(norms, keys, i, lang) -> Unit | None:
 
 
 def _partial_or_unknown(key: str, i: int, index) -> Unit:
-    entities = index.heads.get(key)
-    if entities:
+    found = index.heads.get(key)
+    if found:
+        entities, pool = found
         products = tuple(e for e in entities if e[0] == "product")
         if products:
-            return Unit(PRODUCT, i, i + 1, products, score=0.85, partial=True)
+            return Unit(PRODUCT, i, i + 1, products, score=0.85, partial=True,
+                        pool=pool if len(products) == len(entities) else frozenset(products))
         return Unit(OPTION, i, i + 1, entities, score=0.85, partial=True)
-    entities = index.inner.get(key)
-    if entities:
-        return Unit(PRODUCT, i, i + 1, entities, score=0.8, partial=True, weak=True)
+    found = index.inner.get(key)
+    if found:
+        return Unit(PRODUCT, i, i + 1, found[0], score=0.8, partial=True, weak=True, pool=found[1])
     return Unit(UNKNOWN, i, i + 1, key in index.vocabulary)
