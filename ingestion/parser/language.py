@@ -104,11 +104,16 @@ class Language:
         """The language's own word a typo most likely means ("wihtout" -> "without")."""
         from .index import delete_index, nearest   # shared typo machinery
 
-        if "deletes" not in self._typo:
-            self._typo["deletes"] = delete_index(self.typo_words)
-        found = nearest(word, len(word), self._typo["deletes"],
+        if word in self._typo:
+            return self._typo[word]
+        if "\0deletes" not in self._typo:
+            self._typo["\0deletes"] = delete_index(self.typo_words)
+        found = nearest(word, len(word), self._typo["\0deletes"],
                         meaning=lambda w: self.phrases.get((w,), ("number", w)))
-        return found[0] if found else None
+        result = found[0] if found else None
+        if len(self._typo) < 100_000:
+            self._typo[word] = result
+        return result
 
     def join_choices(self, choices: list[str]) -> str:
         if len(choices) <= 1:
