@@ -79,3 +79,14 @@ def test_words_of_a_longer_name_narrow_each_other_down():
     assert [line.sku for line in draft.lines] == ["BWS"]
     assert draft.clarifications == []
     assert draft.confidence < 0.9          # said partly: a seller should glance at it
+
+
+def test_an_option_is_found_by_its_last_word_and_plural_with_a_little_less_confidence():
+    catalog = catalog_of({"sku": "PIZZA", "name": "pizza", "options": [
+        {"group": "topping", "choose": "many", "negatable": True,
+         "values": [{"code": "OLIVES", "name": "black olives"}, {"code": "PEPPERONI", "name": "pepperoni"}]}]})
+
+    full, short = parse("a pizza with black olive", catalog), parse("a pizza with olives", catalog)
+
+    assert [(o.code, o.negated) for o in short.lines[0].options] == [("OLIVES", False)]
+    assert short.confidence < full.confidence
