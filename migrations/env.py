@@ -10,7 +10,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import orders.models  # noqa: F401  (registers the tables on Base.metadata)
+import ingestion.models  # noqa: F401  (registers the tables on Base.metadata)
+import orders.models  # noqa: F401
 from orders.db import Base, make_engine
 from orders.settings import Settings
 

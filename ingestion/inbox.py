@@ -1,0 +1,132 @@
+"""The inbox: every platform event stored once, before the webhook answers, then claimed by a
+worker. Each function runs inside the caller's transaction (a UnitOfWork's session).
+
+Row life: pending -> processing (claimed, with a lease) -> done | pending again (retry with
+backoff) | dead (after `max_attempts`, the error kept). A row whose lease ran out (its worker
+crashed or lost its connection) is claimed again; `finish` only succeeds for the lease holder,
+so a row's effects are committed exactly once.
+"""
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ingestion.models import InboxMessage
+from orders.db import new_id, utcnow
+
+PENDING, PROCESSING, DONE, DEAD = "pending", "processing", "done", "dead"
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """What an adapter hands in: the platform's event id and the normalized message."""
+
+    shop_id: uuid.UUID
+    channel: str
+    external_id: str
+    kind: str
+    message: dict[str, Any]
+
+
+def _insert(session: AsyncSession):
+    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+
+
+async def store(session: AsyncSession, incoming: list[IncomingMessage]) -> list[bool]:
+    """Insert each event unless (shop, channel, external id) is already there.
+
+    Returns, per event, True when it is new and False for a redelivery. Rows become durable
+    when the caller commits; several requests may share one commit (group commit).
+    """
+    now = utcnow()
+    fresh: list[bool] = []
+    for item in incoming:
+        stmt = (_insert(session)(InboxMessage)
+                .values(shop_id=item.shop_id, id=new_id(), channel=item.channel,
+                        external_id=str(item.external_id), kind=item.kind, message=item.message,
+                        status=PENDING, attempts=0, next_attempt_at=now, received_at=now)
+                .on_conflict_do_nothing(index_elements=["shop_id", "channel", "external_id"])
+                .returning(InboxMessage.id))
+        fresh.append((await session.execute(stmt)).scalar_one_or_none() is not None)
+    return fresh
+
+
+async def claim(session: AsyncSession, worker: str, *, limit: int, lease: timedelta,
+                now: datetime | None = None) -> list[InboxMessage]:
+    """Take up to `limit` due rows (new, retrying, or abandoned by a dead worker) for `worker`.
+
+    PostgreSQL: `FOR UPDATE SKIP LOCKED`, so concurrent workers never take the same row.
+    SQLite: the write transaction (BEGIN IMMEDIATE) already serializes claimers.
+    """
+    now = now or utcnow()
+    due = or_(and_(InboxMessage.status == PENDING, InboxMessage.next_attempt_at <= now),
+              and_(InboxMessage.status == PROCESSING, InboxMessage.lease_until < now))
+    pick = (select(InboxMessage.shop_id, InboxMessage.id).where(due)
+            .order_by(InboxMessage.received_at).limit(limit))
+    if session.bind.dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    stmt = (update(InboxMessage)
+            .where(tuple_(InboxMessage.shop_id, InboxMessage.id).in_(pick))
+            .values(status=PROCESSING, attempts=InboxMessage.attempts + 1,
+                    lease_until=now + lease, locked_by=worker)
+            .returning(InboxMessage)
+            .execution_options(synchronize_session=False))
+    rows = list((await session.scalars(stmt)).all())
+    return sorted(rows, key=lambda r: r.received_at)
+
+
+async def finish(session: AsyncSession, row: InboxMessage, worker: str,
+                 result: dict[str, Any] | None) -> bool:
+    """Mark the row done, in the transaction that holds its effects. False if the lease was
+    lost (another worker owns the row now): the caller must roll back its effects."""
+    stmt = (update(InboxMessage)
+            .where(InboxMessage.shop_id == row.shop_id, InboxMessage.id == row.id,
+                   InboxMessage.status == PROCESSING, InboxMessage.locked_by == worker)
+            .values(status=DONE, processed_at=utcnow(), result=result, lease_until=None,
+                    last_error=None)
+            .execution_options(synchronize_session=False))
+    return (await session.execute(stmt)).rowcount == 1
+
+
+async def finish_result(session: AsyncSession, row: InboxMessage, result: dict[str, Any]) -> None:
+    """Store what processing did on a row this transaction already finished."""
+    await session.execute(update(InboxMessage)
+                          .where(InboxMessage.shop_id == row.shop_id, InboxMessage.id == row.id)
+                          .values(result=result).execution_options(synchronize_session=False))
+
+
+def backoff(attempt: int, *, base: float = 2.0, cap: float = 600.0) -> timedelta:
+    """Exponential backoff with full jitter: attempt 1 waits up to 2 s, then 4 s, 8 s, ..."""
+    return timedelta(seconds=random.uniform(0, min(cap, base ** attempt)))
+
+
+async def fail(session: AsyncSession, row: InboxMessage, worker: str, error: str, *,
+               max_attempts: int, now: datetime | None = None) -> str:
+    """Record a failed attempt: retry later with backoff, or dead after `max_attempts`."""
+    now = now or utcnow()
+    dead = row.attempts >= max_attempts
+    values: dict[str, Any] = {"status": DEAD if dead else PENDING, "last_error": error[:4000],
+                              "lease_until": None, "locked_by": None}
+    if not dead:
+        values["next_attempt_at"] = now + backoff(row.attempts)
+    await session.execute(
+        update(InboxMessage)
+        .where(InboxMessage.shop_id == row.shop_id, InboxMessage.id == row.id,
+               InboxMessage.status == PROCESSING, InboxMessage.locked_by == worker)
+        .values(**values).execution_options(synchronize_session=False))
+    return values["status"]
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    """Rows per status (for readiness, metrics and tests)."""
+    rows = await session.execute(
+        select(InboxMessage.status, func.count()).group_by(InboxMessage.status))
+    return {status: n for status, n in rows}

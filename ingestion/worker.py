@@ -1,0 +1,118 @@
+"""The inbox worker: an asyncio task in the serving process (or several processes) that claims
+inbox rows, processes each in its own transaction, and retries failures with backoff.
+
+    worker = InboxWorker(session_factory)
+    task = asyncio.create_task(worker.run())   # webhook handlers call worker.wake()
+    ...
+    await worker.stop()
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ingestion import inbox
+from ingestion.catalogs import CatalogCache
+from ingestion.drafts.service import approve_draft
+from ingestion.errors import IngestionError
+from ingestion.models import InboxMessage
+from ingestion.processing import Outcome, process_row
+from orders.domain.actors import Actor
+from orders.errors import OrderCoreError
+from orders.uow import UnitOfWork
+
+log = logging.getLogger("orderbot.inbox")
+
+
+class InboxWorker:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
+                 name: str | None = None, batch: int = 20, lease: timedelta = timedelta(seconds=60),
+                 max_attempts: int = 5, idle_wait: float = 1.0,
+                 catalogs: CatalogCache | None = None) -> None:
+        self.session_factory = session_factory
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.batch, self.lease, self.max_attempts = batch, lease, max_attempts
+        self.idle_wait = idle_wait
+        self.catalogs = catalogs or CatalogCache()
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        """New rows arrived (same process): look now instead of after the idle wait."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            done = await self.run_once()
+            if done == 0 and not self._stopping:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.idle_wait)
+                except TimeoutError:
+                    pass
+
+    async def stop(self) -> None:
+        """Finish the row in hand, take no more."""
+        self._stopping = True
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Claim one batch and process it; returns how many rows were claimed."""
+        uow = UnitOfWork(self.session_factory)
+        async with uow:
+            rows = await inbox.claim(uow.session, self.name, limit=self.batch, lease=self.lease)
+            await uow.commit()
+        for row in rows:
+            await self.process(row)
+        return len(rows)
+
+    async def drain(self, max_rounds: int = 1000) -> None:
+        """Process until nothing is due (tests, graceful shutdown)."""
+        for _ in range(max_rounds):
+            if await self.run_once() == 0:
+                return
+
+    async def process(self, row: InboxMessage) -> None:
+        if row.attempts > self.max_attempts:  # reclaimed after crashes too many times
+            await self._failed(row, "gave up: the worker stopped while processing it too often")
+            return
+        uow = UnitOfWork(self.session_factory)
+        try:
+            async with uow:
+                if not await inbox.finish(uow.session, row, self.name, None):
+                    return  # lease lost: another worker has it now
+                outcome = await process_row(uow, row, self.catalogs)
+                await inbox.finish_result(uow.session, row, outcome.as_result())
+                await uow.commit()
+        except asyncio.CancelledError:
+            raise  # the lease runs out and another worker (or this one, restarted) retries
+        except Exception as exc:  # noqa: BLE001  every failure is recorded on the row
+            log.warning("inbox row failed: %r", exc, extra={"shop": str(row.shop_id), "inbox": str(row.id),
+                                                   "error": type(exc).__name__})
+            await self._failed(row, f"{type(exc).__name__}: {exc}")
+            return
+        await self._auto_approve(row, outcome)
+
+    async def _failed(self, row: InboxMessage, error: str) -> None:
+        uow = UnitOfWork(self.session_factory)
+        async with uow:
+            await inbox.fail(uow.session, row, self.name, error, max_attempts=self.max_attempts)
+            await uow.commit()
+
+    async def _auto_approve(self, row: InboxMessage, outcome: Outcome) -> None:
+        """Drafts at or above the shop's threshold go through the same claim as a seller's tap."""
+        if not (outcome.auto_approve and outcome.draft_id):
+            return
+        try:
+            await approve_draft(UnitOfWork(self.session_factory), Actor.system(row.shop_id),
+                                outcome.draft_id)
+        except (IngestionError, OrderCoreError) as exc:
+            # The draft stays pending (with the reason) for a seller to decide.
+            log.info("auto-approve declined", extra={"draft": str(outcome.draft_id),
+                                                     "reason": str(exc)})
