@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ingestion import inbox
 from ingestion.catalogs import CatalogCache
-from ingestion.drafts.service import approve_draft
+from ingestion.drafts.service import approve_draft, expire_drafts
 from ingestion.errors import IngestionError
 from ingestion.models import InboxMessage
 from ingestion.processing import Outcome, process_row
@@ -34,11 +34,13 @@ class InboxWorker:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
                  name: str | None = None, batch: int = 20, lease: timedelta = timedelta(seconds=60),
                  max_attempts: int = 5, idle_wait: float = 1.0,
-                 catalogs: CatalogCache | None = None) -> None:
+                 sweep_every: float = 60.0, catalogs: CatalogCache | None = None) -> None:
         self.session_factory = session_factory
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batch, self.lease, self.max_attempts = batch, lease, max_attempts
         self.idle_wait = idle_wait
+        self.sweep_every = sweep_every
+        self._next_sweep = 0.0
         self.catalogs = catalogs or CatalogCache()
         self._wake = asyncio.Event()
         self._stopping = False
@@ -49,6 +51,7 @@ class InboxWorker:
 
     async def run(self) -> None:
         while not self._stopping:
+            await self.sweep_if_due()
             done = await self.run_once()
             if done == 0 and not self._stopping:
                 self._wake.clear()
@@ -61,6 +64,19 @@ class InboxWorker:
         """Finish the row in hand, take no more."""
         self._stopping = True
         self._wake.set()
+
+    async def sweep_if_due(self) -> int:
+        """The periodic expiry sweep rides on the worker loop: every worker may run it, and
+        its conditional UPDATE makes concurrent sweeps harmless."""
+        now = asyncio.get_running_loop().time()
+        if now < self._next_sweep:
+            return 0
+        self._next_sweep = now + self.sweep_every
+        try:
+            return await expire_drafts(UnitOfWork(self.session_factory))
+        except Exception as exc:  # noqa: BLE001  a failed sweep is retried next time
+            log.warning("draft expiry sweep failed: %r", exc)
+            return 0
 
     async def run_once(self) -> int:
         """Claim one batch and process it; returns how many rows were claimed."""

@@ -1,6 +1,7 @@
 """Inbox and drafts on both backends: dedupe, processing, amendments, replies, edits, claim."""
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -249,3 +250,20 @@ async def test_failing_row_is_retried_then_dead_with_its_error(pizzeria, monkeyp
         assert row.status == ("dead" if attempt == 3 else "pending")
         assert "catalog service exploded" in row.last_error
     assert await drafts(pizzeria.db) == []
+
+
+async def test_running_worker_sweeps_expired_drafts(make_pizzeria):
+    shop = await make_pizzeria(settings={"draft_expiry_hours": 0.0001})  # expires in 0.36 s
+    await shop.say("two large pepperoni pizzas")
+    worker = shop.worker(sweep_every=0.05)
+    task = asyncio.create_task(worker.run())
+    try:
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if (await drafts(shop.db))[0].status == "expired":
+                break
+    finally:
+        await worker.stop()
+        await task
+    [draft] = await drafts(shop.db)
+    assert draft.status == "expired"
