@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import phonenumbers
+
+from orders.domain import pricing
+from orders.errors import InvalidInput
 
 Catalog = Mapping[str, Any]
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "MXN": "MX$", "CAD": "CA$", "AUD": "A$"}
@@ -65,7 +68,7 @@ class DraftCard:
 def money(amount: Decimal | str | None, currency: str | None) -> str:
     if amount is None:
         return "?"
-    value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    value = pricing.money(amount)
     symbol = SYMBOLS.get(currency or "")
     return f"{symbol}{value}" if symbol else f"{value} {currency or ''}".strip()
 
@@ -104,21 +107,19 @@ def describe_line(line: Mapping[str, Any], catalog: Catalog | None) -> str:
 
 
 def line_total(line: Mapping[str, Any], catalog: Catalog | None) -> Decimal | None:
-    """The cart's own price if it sent one, else catalog price plus the options' deltas."""
+    """The cart's own price if it sent one, else what the order will charge (the core's pricing:
+    catalog price plus the deltas of options added); None if the catalog cannot say."""
     try:
         if line.get("unit_price") is not None:
-            unit = Decimal(str(line["unit_price"]))
-        else:
-            product = _product(catalog, line.get("sku", ""))
-            if product is None:
-                return None
-            unit = Decimal(str(product.get("price", "0")))
-            for option in line.get("options") or []:
-                if not option.get("negated"):
-                    value = _value(_group(product, option.get("group", "")), option.get("code", ""))
-                    unit += Decimal(str(value.get("price_delta", "0")))
-        return (unit * int(line.get("quantity", 1))).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError, TypeError):
+            return pricing.line_total(pricing.money(line["unit_price"]), int(line["quantity"]))
+        product = _product(catalog, line.get("sku", ""))
+        if product is None:
+            return None
+        options = pricing.option_snapshots(product["sku"], product.get("options", []),
+                                           line.get("options") or [])
+        return pricing.line_total(pricing.unit_price(pricing.money(product["price"]), options),
+                                  int(line["quantity"]))
+    except (InvalidInput, KeyError, ValueError, TypeError):
         return None
 
 
@@ -128,8 +129,8 @@ def draft_total(lines: Sequence[Mapping[str, Any]], catalog: Catalog | None) -> 
 
 
 def currency_of(catalog: Catalog | None, lines: Sequence[Mapping[str, Any]] = ()) -> str | None:
-    return next((l["currency"] for l in lines if l.get("currency")), None) or \
-        ((catalog or {}).get("shop") or {}).get("currency")
+    from_cart = next((line["currency"] for line in lines if line.get("currency")), None)
+    return from_cart or ((catalog or {}).get("shop") or {}).get("currency")
 
 
 def phone_text(phone: str | None) -> str | None:

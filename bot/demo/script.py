@@ -50,6 +50,9 @@ async def tap(stage: Stage, who: str, button: str, on: str, action: Awaitable[An
     return result
 
 
+AXES = ("status", "financial", "fulfillment")  # history rows that move an axis from -> to
+
+
 def made(approval: Any) -> str:
     order = approval.order
     return f"Approved: {order.number} made, total {money(order.total, order.currency)}."
@@ -67,8 +70,9 @@ async def ana_orders(stage: Stage) -> str:
     await stage.customer_says(ana, "two large pepperoni pizzas and a coke, to 12 Elm St, 415-555-0123")
     draft = await stage.latest_draft(ana)
     approval = await tap(stage, "Dana", "Approve", "Ana's card",
-                         approve_draft(stage.uow(), dana, draft.id),
-                         made)
+                         approve_draft(stage.uow(), dana, draft.id), made)
+    if approval is None:
+        raise RuntimeError("The demo's first approval was refused; see the transcript above.")
     await tap(stage, "Maria", "Approve", "Ana's card, a moment later",
               approve_draft(stage.uow(), maria, draft.id), lambda a: "Approved (unexpected!)")
     return approval.order.number
@@ -149,6 +153,6 @@ async def show_history(stage: Stage, number: str) -> None:
             select(Member).where(Member.shop_id == stage.shop.id))}
     for row in rows:
         who = names.get(row.actor_id, "?") if row.actor_id else "system"
-        change = f"{row.from_value} -> {row.to_value}" if row.from_value else str(row.to_value)
+        change = f"{row.from_value or '-'} -> {row.to_value}" if row.axis in AXES else str(row.to_value)
         note = f"  ({row.note})" if row.note else ""
         stage.say("history", f"{row.created_at:%H:%M:%S}  {row.axis:<11} {change}  by {who}{note}")

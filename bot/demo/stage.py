@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot import messages
 from bot.messages import DraftCard
 from ingestion import inbox
+from ingestion.drafts.service import SELLERS
 from ingestion.inbox import IncomingMessage
 from ingestion.models import Draft, DraftEvent
 from ingestion.worker import InboxWorker
@@ -156,7 +157,7 @@ class Stage:
             await uow.commit()
 
     async def _render(self, uow: UnitOfWork, row: OutboxMessage) -> tuple[str, str]:
-        if row.recipient == "sellers":
+        if row.recipient == SELLERS:
             return "card to sellers", await self._seller_text(uow, row)
         person = self.people.get(row.recipient)
         label = f"shop -> customer {person.name if person else row.recipient}"
