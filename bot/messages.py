@@ -22,6 +22,7 @@ from orders.errors import InvalidInput
 
 Catalog = Mapping[str, Any]
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "MXN": "MX$", "CAD": "CA$", "AUD": "A$"}
+CHANNELS = {"telegram": "Telegram", "whatsapp": "WhatsApp", "instagram": "Instagram"}
 LOW_LINE = 0.9  # a line read with less confidence than this is named on the card
 
 STATUS_NOTICES = {
@@ -217,7 +218,7 @@ def seller_card(card: DraftCard, catalog: Catalog | None, *, updated: bool = Fal
     content = card.content
     lines = content.get("lines") or []
     currency = currency_of(catalog, lines)
-    via = f" via {card.channel}" if card.channel else ""
+    via = f" via {CHANNELS.get(card.channel, card.channel)}" if card.channel else ""
     head = "Updated order draft" if updated else "New order draft"
     out = [f"{head} from {card.customer}{via}" + (f" (edited by {card.edited_by})" if card.edited_by else "")]
     for line in lines:
