@@ -10,6 +10,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import bot.models  # noqa: F401
 import ingestion.models  # noqa: F401  (registers the tables on Base.metadata)
 import orders.models  # noqa: F401
 from orders.db import Base, make_engine

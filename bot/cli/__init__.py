@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Each module adds its sub-commands; a sub-command sets `func(args) -> int`.
-COMMAND_MODULES = ("bot.cli.admin", "bot.cli.parse")
+COMMAND_MODULES = ("bot.cli.admin", "bot.cli.parse", "bot.cli.channel")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,99 @@
+"""Channel credentials: stored by `orderbot channel add`, looked up by every webhook."""
+from __future__ import annotations
+
+import hmac
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import INSTAGRAM, TELEGRAM, WHATSAPP, Channel
+from bot.webhooks.errors import AccountTaken, InvalidCredential
+from orders.db import utcnow
+from orders.models import Shop
+from orders.uow import UnitOfWork
+
+# Telegram's own rules: "bot<id>:<hash>" tokens; secrets of 1-256 characters A-Z a-z 0-9 _ -.
+_BOT_TOKEN = re.compile(r"^(\d+):[A-Za-z0-9_-]+$")
+_TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_ACCOUNT_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
+_ACCOUNT_FLAG = {WHATSAPP: "--phone-number-id", INSTAGRAM: "--account-id", TELEGRAM: "--token"}
+
+
+@dataclass(frozen=True)
+class Stored:
+    channel: Channel
+    created: bool
+
+
+def telegram_credentials(token: str, secret: str) -> dict[str, str]:
+    match = _BOT_TOKEN.match(token)
+    if not match:
+        raise InvalidCredential("--token", "a Telegram bot token looks like 123456:ABC-DEF...")
+    if not _TELEGRAM_SECRET.match(secret):
+        raise InvalidCredential("--secret", "Telegram allows 1-256 characters A-Z a-z 0-9 _ -")
+    return {"account_id": match.group(1), "token": token, "secret": secret}
+
+
+def meta_credentials(kind: str, account_id: str, app_secret: str, access_token: str,
+                     verify_token: str | None = None) -> dict[str, str | None]:
+    if not _ACCOUNT_ID.match(account_id):
+        raise InvalidCredential(_ACCOUNT_FLAG[kind], "expected the numeric id Meta shows")
+    for flag, value in (("--app-secret", app_secret), ("--access-token", access_token),
+                        ("--verify-token", verify_token)):
+        if value is not None and not value.strip():
+            raise InvalidCredential(flag, "must not be empty")
+    return {"account_id": account_id, "token": access_token, "secret": app_secret,
+            "verify_token": verify_token}
+
+
+async def save(uow: UnitOfWork, shop_slug: str, kind: str, fields: dict) -> Stored:
+    """Insert or update the shop's channel of this kind (re-adding replaces the credentials)."""
+    async with uow:
+        shop = await uow.shops.by_slug(shop_slug)
+        owner = await uow.session.scalar(
+            select(Shop.slug).join(Channel, Channel.shop_id == Shop.id)
+            .where(Channel.kind == kind, Channel.account_id == fields["account_id"],
+                   Channel.shop_id != shop.id))
+        if owner is not None:
+            raise AccountTaken(_ACCOUNT_FLAG[kind], kind, fields["account_id"], owner)
+        channel = await uow.session.get(Channel, (shop.id, kind))
+        created = channel is None
+        if created:
+            channel = Channel(shop_id=shop.id, kind=kind, created_at=utcnow())
+            uow.session.add(channel)
+        for name, value in fields.items():
+            setattr(channel, name, value)
+        channel.updated_at = utcnow()
+        await uow.commit()
+    return Stored(channel, created)
+
+
+async def telegram_of(session: AsyncSession, shop_slug: str) -> Channel | None:
+    return await session.scalar(
+        select(Channel).join(Shop, Shop.id == Channel.shop_id)
+        .where(Shop.slug == shop_slug, Channel.kind == TELEGRAM))
+
+
+async def by_account(session: AsyncSession, kind: str, account_ids: set[str]) -> dict[str, Channel]:
+    """The channels the posted ids route to, by account id (ids nobody registered are absent)."""
+    rows = await session.scalars(
+        select(Channel).where(Channel.kind == kind, Channel.account_id.in_(account_ids)))
+    return {row.account_id: row for row in rows}
+
+
+async def verify_token_known(session: AsyncSession, token: str) -> bool:
+    """Whether any shop's WhatsApp channel has this verify token (compared in constant time)."""
+    tokens = await session.scalars(
+        select(Channel.verify_token).where(Channel.kind == WHATSAPP,
+                                           Channel.verify_token.is_not(None)))
+    given = token.encode()
+    return any([hmac.compare_digest(given, known.encode()) for known in tokens])
+
+
+def masked(secret: str | None) -> str:
+    """Enough of a secret to recognise it, never all of it."""
+    if not secret:
+        return "(none)"
+    return f"****{secret[-4:]}" if len(secret) >= 12 else "****"
