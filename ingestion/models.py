@@ -8,14 +8,28 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orders.db import Base, JSONType, UTCDateTime, created_at_column, new_id, utcnow
+from orders.db import (
+    Base,
+    JSONType,
+    ShopRow,
+    UTCDateTime,
+    created_at_column,
+    utcnow,
+)
 
 
-class InboxMessage(Base):
+class InboxMessage(ShopRow, Base):
     """One platform event, stored before the webhook answers; (channel, external id) once only.
 
     `message` is the adapter's normalized form: {"kind": "text"|"cart"|"unsupported"|...,
@@ -29,9 +43,6 @@ class InboxMessage(Base):
         Index(None, "status", "next_attempt_at"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
@@ -47,7 +58,7 @@ class InboxMessage(Base):
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Conversation(Base):
+class Conversation(ShopRow, Base):
     """A customer's chat with the shop on one channel: where replies go, what draft is open."""
 
     __tablename__ = "conversations"
@@ -57,9 +68,6 @@ class Conversation(Base):
                              ondelete="CASCADE"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     customer_id: Mapped[uuid.UUID]
     channel: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str] = mapped_column(String(128))
@@ -67,7 +75,7 @@ class Conversation(Base):
     created_at: Mapped[datetime] = created_at_column()
 
 
-class Draft(Base):
+class Draft(ShopRow, Base):
     """A parsed order waiting for a seller. `content` is the parser's Draft JSON, kept current
     through amendments and seller edits; `texts` are the customer messages it was read from."""
 
@@ -82,9 +90,6 @@ class Draft(Base):
         Index(None, "status", "expires_at"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     status: Mapped[str] = mapped_column(String(16), default="pending_review")
     source: Mapped[str] = mapped_column(String(8), default="text")  # text | cart
     customer_id: Mapped[uuid.UUID | None]
@@ -108,7 +113,7 @@ class Draft(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class DraftEvent(Base):
+class DraftEvent(ShopRow, Base):
     """Append-only: created, amended, edited, approved, approve_failed, rejected, expired."""
 
     __tablename__ = "draft_events"
@@ -118,9 +123,6 @@ class DraftEvent(Base):
         Index(None, "shop_id", "draft_id", "created_at"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     draft_id: Mapped[uuid.UUID]
     kind: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[uuid.UUID | None]

@@ -11,9 +11,23 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, event, types
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    MetaData,
+    Numeric,
+    String,
+    event,
+    types,
+)
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Constraint names must be stable for Alembic to drop them again on every backend.
@@ -86,6 +100,20 @@ class Money(types.TypeDecorator):
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class ShopKey:
+    """Mixin for tenant rows: `shop_id` first in the primary key (DESIGN.md: every table carries
+    it, ready to be the distribution column), cascading with its shop."""
+
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
+                                               primary_key=True, sort_order=-2)
+
+
+class ShopRow(ShopKey):
+    """A tenant row with its own UUID: primary key (shop_id, id)."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id, sort_order=-1)
 
 
 def created_at_column() -> Mapped[datetime]:

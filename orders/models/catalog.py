@@ -1,18 +1,31 @@
 """Catalog products. Options are kept as the DESIGN catalog JSON so the parser gets them verbatim."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orders.db import Base, JSONType, Money, UTCDateTime, created_at_column, new_id, utcnow
+from orders.db import (
+    Base,
+    JSONType,
+    Money,
+    ShopRow,
+    UTCDateTime,
+    created_at_column,
+    utcnow,
+)
 
 
-class Product(Base):
+class Product(ShopRow, Base):
     """One sellable thing. `stock` NULL means not tracked; it can never go below zero."""
 
     __tablename__ = "products"
@@ -21,9 +34,6 @@ class Product(Base):
         CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     sku: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     aliases: Mapped[list[str]] = mapped_column(JSONType, default=list)

@@ -4,28 +4,31 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orders.db import Base, created_at_column, new_id
+from orders.db import Base, ShopRow, created_at_column
 
 
-class Customer(Base):
+class Customer(ShopRow, Base):
     """A CRM-style record per shop; orders keep their own snapshot of the contact."""
 
     __tablename__ = "customers"
     __table_args__ = (Index(None, "shop_id", "phone"),)
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     name: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
 
 
-class CustomerIdentity(Base):
+class CustomerIdentity(ShopRow, Base):
     """Who a customer is on one channel: (channel, external id) such as a Telegram chat id."""
 
     __tablename__ = "customer_identities"
@@ -35,9 +38,6 @@ class CustomerIdentity(Base):
                              ondelete="CASCADE"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     customer_id: Mapped[uuid.UUID]
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(128))

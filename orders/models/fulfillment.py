@@ -4,13 +4,20 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from orders.db import Base, created_at_column, new_id
+from orders.db import Base, ShopRow, created_at_column
 
 
-class Fulfillment(Base):
+class Fulfillment(ShopRow, Base):
     """One shipment (or hand-over) of some units of some lines."""
 
     __tablename__ = "fulfillments"
@@ -20,9 +27,6 @@ class Fulfillment(Base):
         Index(None, "shop_id", "order_id"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     order_id: Mapped[uuid.UUID]
     carrier: Mapped[str | None] = mapped_column(String(64))
     tracking_number: Mapped[str | None] = mapped_column(String(128))
@@ -34,7 +38,7 @@ class Fulfillment(Base):
                                                         cascade="all, delete-orphan")
 
 
-class FulfillmentLine(Base):
+class FulfillmentLine(ShopRow, Base):
     """Units of one order line in one fulfillment."""
 
     __tablename__ = "fulfillment_lines"
@@ -46,9 +50,6 @@ class FulfillmentLine(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     fulfillment_id: Mapped[uuid.UUID]
     order_line_id: Mapped[uuid.UUID]
     quantity: Mapped[int] = mapped_column(Integer)

@@ -5,14 +5,28 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orders.db import Base, JSONType, UTCDateTime, created_at_column, new_id, utcnow
+from orders.db import (
+    Base,
+    JSONType,
+    ShopRow,
+    UTCDateTime,
+    created_at_column,
+    utcnow,
+)
 
 
-class OrderHistory(Base):
+class OrderHistory(ShopRow, Base):
     """One change: axis (status, financial, fulfillment, note, edit, ...), from, to, note, actor.
 
     `actor_id` NULL means the system did it. Rows are only ever inserted.
@@ -25,9 +39,6 @@ class OrderHistory(Base):
         Index(None, "shop_id", "order_id", "created_at"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     order_id: Mapped[uuid.UUID]
     axis: Mapped[str] = mapped_column(String(16))
     from_value: Mapped[str | None] = mapped_column(Text)
@@ -37,7 +48,7 @@ class OrderHistory(Base):
     created_at: Mapped[datetime] = created_at_column()
 
 
-class OutboxMessage(Base):
+class OutboxMessage(ShopRow, Base):
     """A message to send after commit (customer notice, seller card, ...). Generic on purpose:
     `kind` names the event, `channel`/`recipient` who gets it, `payload` what to say.
 
@@ -52,9 +63,6 @@ class OutboxMessage(Base):
         Index(None, "status", "next_attempt_at"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(64))
     channel: Mapped[str | None] = mapped_column(String(16))
     recipient: Mapped[str] = mapped_column(String(200))

@@ -6,11 +6,27 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from orders.db import Base, JSONType, Money, UTCDateTime, created_at_column, new_id, utcnow
+from orders.db import (
+    Base,
+    JSONType,
+    Money,
+    ShopKey,
+    ShopRow,
+    UTCDateTime,
+    created_at_column,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from orders.models.fulfillment import Fulfillment
@@ -19,7 +35,7 @@ if TYPE_CHECKING:
 _STATUSES = "'new', 'pending', 'confirmed', 'packed', 'shipped', 'delivered', 'cancelled', 'refunded'"
 
 
-class Order(Base):
+class Order(ShopRow, Base):
     """The record of a purchase. Status moves by the domain tables; the other two axes are derived."""
 
     __tablename__ = "orders"
@@ -38,9 +54,6 @@ class Order(Base):
         Index(None, "shop_id", "conversation_id", "created_at"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     number: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
     financial_status: Mapped[str] = mapped_column(String(24), default="pending")
@@ -89,7 +102,7 @@ class Order(Base):
         return [a.member_id for a in self.assignments]
 
 
-class OrderLine(Base):
+class OrderLine(ShopRow, Base):
     """One product in an order, with name, unit price and options snapshotted at order time."""
 
     __tablename__ = "order_lines"
@@ -102,9 +115,6 @@ class OrderLine(Base):
         Index(None, "shop_id", "product_id"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     order_id: Mapped[uuid.UUID]
     position: Mapped[int] = mapped_column(Integer, default=0)
     product_id: Mapped[uuid.UUID | None]
@@ -119,7 +129,7 @@ class OrderLine(Base):
     reserved: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class OrderMember(Base):
+class OrderMember(ShopKey, Base):
     """A member assigned to an order."""
 
     __tablename__ = "order_members"
@@ -130,14 +140,12 @@ class OrderMember(Base):
                              ondelete="CASCADE"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
     order_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     member_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = created_at_column()
 
 
-class OrderTag(Base):
+class OrderTag(ShopKey, Base):
     """A free-text tag on an order ("gift", "vip"), unique per order."""
 
     __tablename__ = "order_tags"
@@ -147,8 +155,6 @@ class OrderTag(Base):
         Index(None, "shop_id", "tag"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
     order_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tag: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[datetime] = created_at_column()

@@ -5,13 +5,20 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orders.db import Base, Money, created_at_column, new_id
+from orders.db import Base, Money, ShopRow, created_at_column
 
 
-class Payment(Base):
+class Payment(ShopRow, Base):
     """A payment (kind 'payment') or a refund (kind 'refund'); the financial status is derived."""
 
     __tablename__ = "payments"
@@ -23,9 +30,6 @@ class Payment(Base):
         Index(None, "shop_id", "order_id"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     order_id: Mapped[uuid.UUID]
     kind: Mapped[str] = mapped_column(String(8))
     amount: Mapped[Decimal] = mapped_column(Money())
@@ -36,7 +40,7 @@ class Payment(Base):
     created_at: Mapped[datetime] = created_at_column()
 
 
-class Restock(Base):
+class Restock(ShopRow, Base):
     """Units of one order line put back into stock, by a refund or a cancellation.
 
     The service never lets the restocked units of a line exceed what the line reserved.
@@ -55,9 +59,6 @@ class Restock(Base):
         Index(None, "shop_id", "order_id"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     order_id: Mapped[uuid.UUID]
     order_line_id: Mapped[uuid.UUID]
     payment_id: Mapped[uuid.UUID | None]

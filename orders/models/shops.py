@@ -5,10 +5,24 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orders.db import Base, JSONType, UTCDateTime, created_at_column, new_id
+from orders.db import (
+    Base,
+    JSONType,
+    ShopKey,
+    ShopRow,
+    UTCDateTime,
+    created_at_column,
+    new_id,
+)
 
 
 class Shop(Base):
@@ -27,18 +41,16 @@ class Shop(Base):
     created_at: Mapped[datetime] = created_at_column()
 
 
-class ShopCounter(Base):
+class ShopCounter(ShopKey, Base):
     """Per-shop sequences (order numbers): one row, bumped with UPDATE ... RETURNING."""
 
     __tablename__ = "shop_counters"
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class Member(Base):
+class Member(ShopRow, Base):
     """A person working for a shop, with one role; authenticates with a hashed API token."""
 
     __tablename__ = "members"
@@ -48,9 +60,6 @@ class Member(Base):
         CheckConstraint("role IN ('admin', 'manager', 'agent', 'viewer')", name="role"),
     )
 
-    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64))
