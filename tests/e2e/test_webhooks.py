@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from bot.cli import main
 from orders.db import Base
 from orders.migrate import upgrade
+from tests.e2e.conftest import SLUG, TELEGRAM_SECRET, payload
 
 
 # --- channel credentials ------------------------------------------------------------------
@@ -89,3 +90,64 @@ def test_channel_add_refusals_name_the_argument(cli):
     rc, _, err = cli("channel", "add", "--shop", "luigis", "telegram", "--token", "1:abc",
                      "--secret", "has spaces")
     assert rc == 1 and "--secret" in err
+
+
+# --- Telegram ------------------------------------------------------------------------------
+
+def telegram_headers(secret: str = TELEGRAM_SECRET) -> dict[str, str]:
+    return {"X-Telegram-Bot-Api-Secret-Token": secret}
+
+
+async def post_telegram(client, update, *, secret: str = TELEGRAM_SECRET, slug: str = SLUG):
+    return await client.post(f"/webhooks/telegram/{slug}", json=update,
+                             headers=telegram_headers(secret))
+
+
+async def test_telegram_message_becomes_a_draft(client, pizzeria):
+    resp = await post_telegram(client, payload("telegram/message.json"))
+    assert resp.status == 200 and (await resp.json())["new"] == 1
+
+    [row] = await pizzeria.inbox()
+    assert (row.channel, row.external_id, row.kind) == ("telegram", "815303001", "text")
+    assert row.message["chat"] == "412345678" and row.message["sender_name"] == "Ana Lima"
+    await pizzeria.drain()
+    [draft] = await pizzeria.drafts()
+    assert draft.channel == "telegram" and draft.chat_id == "412345678"
+    assert {(line["sku"], line["quantity"]) for line in draft.content["lines"]} == {
+        ("PEPPERONI_PIZZA", 2), ("COKE", 1)}
+
+
+async def test_telegram_edited_message_is_stored_as_edited_text(client, pizzeria):
+    assert (await post_telegram(client, payload("telegram/edited_message.json"))).status == 200
+    [row] = await pizzeria.inbox()
+    assert row.kind == "text" and row.message["edited"] is True
+    await pizzeria.drain()
+    [draft] = await pizzeria.drafts()
+    assert {line["sku"] for line in draft.content["lines"]} == {"MARGHERITA", "GARLIC_BREAD"}
+
+
+async def test_telegram_callback_query_is_stored_with_its_data(client, pizzeria):
+    assert (await post_telegram(client, payload("telegram/callback_query.json"))).status == 200
+    [row] = await pizzeria.inbox()
+    assert row.kind == "callback" and row.message["data"] == "confirm:1"
+    assert row.message["callback_query_id"] == "1770733427416789123"
+    await pizzeria.drain()
+    assert await pizzeria.drafts() == []
+
+
+async def test_telegram_sticker_is_stored_unsupported_and_answered(client, pizzeria):
+    assert (await post_telegram(client, payload("telegram/sticker.json"))).status == 200
+    [row] = await pizzeria.inbox()
+    assert row.kind == "unsupported" and row.message["type"] == "sticker"
+    await pizzeria.drain()
+    async with pizzeria.db.uow() as uow:
+        [reply] = await uow.outbox.pending(pizzeria.shop.id)
+    assert reply.recipient == "412345678" and reply.payload["intent"] == "unsupported"
+
+
+async def test_telegram_redelivery_is_answered_200_and_stored_once(client, pizzeria):
+    update = payload("telegram/message.json")
+    first, again = await post_telegram(client, update), await post_telegram(client, update)
+    assert (first.status, again.status) == (200, 200)
+    assert (await again.json())["new"] == 0
+    assert await pizzeria.inbox_count() == 1

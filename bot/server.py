@@ -1,0 +1,109 @@
+"""The aiohttp server the chat platforms call (aiohttp-demos shape: `init_app`, resources in
+`cleanup_ctx`, typed AppKeys).
+
+    POST /webhooks/telegram/{shop}    Telegram updates, per shop bot
+
+Every handler stores what it received in the inbox and commits before answering 200; the inbox
+worker (a task in this process, woken after each new row) turns the rows into drafts.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from aiohttp import web
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.webhooks import telegram
+from bot.webhooks.errors import StoreUnavailable, WebhookError
+from bot.webhooks.keys import INBOX_WORKER, SESSIONS, SETTINGS, TELEGRAM_BOTS
+from bot.webhooks.telegram_bots import TelegramBots
+from ingestion.worker import InboxWorker
+from orders.db import make_engine, make_session_factory
+from orders.settings import Settings
+
+log = logging.getLogger("orderbot.server")
+
+WORKER_STOP_TIMEOUT = 10.0   # seconds a stopping worker gets to finish the row in hand
+WORKER_RESTART_DELAY = 1.0   # after a crash (say, the database went away) before running again
+
+# A database that cannot be reached: the platform gets 503 and retries later.
+DATABASE_DOWN = (OperationalError, DBAPIError, OSError, asyncio.TimeoutError)
+
+
+def init_app(settings: Settings, session_factory: async_sessionmaker[AsyncSession] | None = None,
+             *, run_worker: bool = True) -> web.Application:
+    """The webhook app. With `session_factory` it uses that database (tests) instead of
+    opening DATABASE_URL; `run_worker=False` leaves the inbox to be drained elsewhere."""
+    app = web.Application(client_max_size=settings.WEBHOOK_MAX_BODY_BYTES,
+                          middlewares=[answer_errors])
+    app[SETTINGS] = settings
+    app[TELEGRAM_BOTS] = TelegramBots(settings.TELEGRAM_API_BASE_URL)
+    app.cleanup_ctx.append(_database(session_factory))
+    app.cleanup_ctx.append(_inbox_worker(run_worker))
+    app.router.add_post("/webhooks/telegram/{shop}", telegram.receive_update)
+    return app
+
+
+@web.middleware
+async def answer_errors(request: web.Request,
+                        handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                        ) -> web.StreamResponse:
+    """Errors become answers here and nowhere else."""
+    try:
+        return await handler(request)
+    except WebhookError as exc:
+        return _error(exc)
+    except DATABASE_DOWN as exc:
+        log.warning("database unavailable: %r", exc, extra={"path": request.path})
+        return _error(StoreUnavailable())
+
+
+def _error(exc: WebhookError) -> web.Response:
+    return web.json_response({"error": str(exc)}, status=exc.status)
+
+
+def _database(given: async_sessionmaker[AsyncSession] | None):
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        if given is not None:
+            app[SESSIONS] = given
+            yield
+            return
+        engine = make_engine(app[SETTINGS].DATABASE_URL)
+        app[SESSIONS] = make_session_factory(engine)
+        yield
+        await engine.dispose()
+    return database
+
+
+def _inbox_worker(run: bool):
+    async def inbox_worker(app: web.Application) -> AsyncIterator[None]:
+        worker = app[INBOX_WORKER] = InboxWorker(app[SESSIONS])
+        if not run:
+            yield
+            return
+        stopping = asyncio.Event()
+        task = asyncio.create_task(_keep_running(worker, stopping), name="inbox-worker")
+        yield
+        stopping.set()
+        await worker.stop()
+        try:
+            await asyncio.wait_for(task, WORKER_STOP_TIMEOUT)
+        except TimeoutError:
+            log.warning("inbox worker did not stop in time; its lease will run out")
+    return inbox_worker
+
+
+async def _keep_running(worker: InboxWorker, stopping: asyncio.Event) -> None:
+    """Run the worker; if it crashes (a database outage), start it again after a pause."""
+    while not stopping.is_set():
+        try:
+            await worker.run()
+        except Exception:  # noqa: BLE001  logged, then retried: the worker must not stay dead
+            log.exception("inbox worker crashed; restarting")
+            try:
+                await asyncio.wait_for(stopping.wait(), WORKER_RESTART_DELAY)
+            except TimeoutError:
+                pass

@@ -1,0 +1,92 @@
+"""POST /webhooks/telegram/{shop}: one Telegram update per request.
+
+Checked against the shop's webhook secret (`X-Telegram-Bot-Api-Secret-Token`), decoded by
+python-telegram-bot, stored in the inbox keyed by update_id. Kinds stored: a message or an
+edited message (text, or a shared contact) -> "text"; a callback query -> "callback"; any other
+message (sticker, photo, ...) -> "unsupported". Other update types are answered and not stored
+(the webhook is registered for these three only).
+"""
+from __future__ import annotations
+
+import hmac
+import uuid
+from typing import Any
+
+from aiohttp import web
+from telegram import CallbackQuery, Message, Update
+
+from bot.webhooks import channels, intake
+from bot.webhooks.errors import BadPayload, BadSignature, UnknownShop
+from bot.webhooks.keys import SESSIONS, TELEGRAM_BOTS
+from ingestion.inbox import IncomingMessage
+from orders.uow import UnitOfWork
+
+CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+async def receive_update(request: web.Request) -> web.Response:
+    """Check the secret, decode the update, store it, answer 200."""
+    slug = request.match_info["shop"]
+    async with UnitOfWork(request.app[SESSIONS]).reading() as uow:
+        channel = await channels.telegram_of(uow.session, slug)
+    if channel is None:
+        raise UnknownShop(CHANNEL, slug)
+    given = request.headers.get(SECRET_HEADER, "").encode()
+    if not hmac.compare_digest(given, channel.secret.encode()):
+        raise BadSignature(SECRET_HEADER)
+    data = intake.parse_json(await intake.read_body(request))
+    update = decode(data, request.app[TELEGRAM_BOTS].application(channel.token).bot)
+    return await intake.deliver(request, incoming(channel.shop_id, update))
+
+
+def decode(data: dict[str, Any], bot: Any) -> Update:
+    intake.require(isinstance(data.get("update_id"), int), "update_id must be an integer")
+    try:
+        return Update.de_json(data, bot)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BadPayload(f"not a Telegram update ({type(exc).__name__}: {exc})") from None
+
+
+def incoming(shop_id: uuid.UUID, update: Update) -> list[IncomingMessage]:
+    if update.message is not None:
+        message = from_message(update.message)
+    elif update.edited_message is not None:
+        message = from_message(update.edited_message) | {"edited": True}
+    elif update.callback_query is not None:
+        message = from_callback(update.callback_query)
+    else:
+        return []
+    return [IncomingMessage(shop_id, CHANNEL, str(update.update_id), message["kind"], message)]
+
+
+def from_message(message: Message) -> dict[str, Any]:
+    user = message.from_user
+    normalized: dict[str, Any] = {
+        "sender": str(user.id if user else message.chat.id), "chat": str(message.chat.id),
+        "sender_name": user.full_name if user else message.chat.effective_name,
+        "message_id": message.message_id}
+    text = message.text or message.caption
+    if message.contact is not None:
+        phone = message.contact.phone_number
+        phone = phone if phone.startswith("+") else f"+{phone}"
+        return normalized | {"kind": "text", "text": phone, "phone": phone}
+    if text:
+        return normalized | {"kind": "text", "text": text}
+    return normalized | {"kind": "unsupported", "type": _message_type(message)}
+
+
+def from_callback(query: CallbackQuery) -> dict[str, Any]:
+    chat = query.message.chat.id if query.message is not None else query.from_user.id
+    return {"kind": "callback", "sender": str(query.from_user.id), "chat": str(chat),
+            "sender_name": query.from_user.full_name, "data": query.data,
+            "callback_query_id": query.id,
+            "message_id": query.message.message_id if query.message is not None else None}
+
+
+def _message_type(message: Message) -> str:
+    for name in ("sticker", "photo", "voice", "video", "audio", "document", "location",
+                 "animation", "video_note", "poll", "dice", "venue"):
+        if getattr(message, name, None):
+            return name
+    return "other"
