@@ -218,6 +218,14 @@ async def test_auto_approve_at_the_shop_threshold(make_pizzeria):
     assert await count(shop.db, Order) == 1
 
 
+async def test_auto_approve_on_uses_the_parsers_calibrated_default_threshold(make_pizzeria):
+    shop = await make_pizzeria(settings={"auto_approve": True})
+    await shop.say("two large pepperoni pizzas and a coke")
+    await shop.say("a pizza", sender="cust-2")
+    by_sender = {d.chat_id: d.status for d in await drafts(shop.db)}
+    assert by_sender == {"cust-1": "approved", "cust-2": "pending_review"}
+
+
 async def test_expiry_sweep_closes_old_drafts_with_a_reason(make_pizzeria):
     shop = await make_pizzeria(settings={"draft_expiry_hours": 2})
     await shop.say("two large pepperoni pizzas")
