@@ -2,6 +2,8 @@
 `cleanup_ctx`, typed AppKeys).
 
     POST /webhooks/telegram/{shop}    Telegram updates, per shop bot
+    GET  /webhooks/whatsapp           WhatsApp webhook verification
+    POST /webhooks/whatsapp           WhatsApp Cloud API notifications (routed by phone-number id)
 
 Every handler stores what it received in the inbox and commits before answering 200; the inbox
 worker (a task in this process, woken after each new row) turns the rows into drafts.
@@ -16,7 +18,7 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.webhooks import telegram
+from bot.webhooks import telegram, whatsapp
 from bot.webhooks.errors import StoreUnavailable, WebhookError
 from bot.webhooks.keys import INBOX_WORKER, SESSIONS, SETTINGS, TELEGRAM_BOTS
 from bot.webhooks.telegram_bots import TelegramBots
@@ -44,6 +46,8 @@ def init_app(settings: Settings, session_factory: async_sessionmaker[AsyncSessio
     app.cleanup_ctx.append(_database(session_factory))
     app.cleanup_ctx.append(_inbox_worker(run_worker))
     app.router.add_post("/webhooks/telegram/{shop}", telegram.receive_update)
+    app.router.add_get("/webhooks/whatsapp", whatsapp.verify)
+    app.router.add_post("/webhooks/whatsapp", whatsapp.receive_notification)
     return app
 
 

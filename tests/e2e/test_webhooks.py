@@ -13,7 +13,8 @@ from alembic.migration import MigrationContext
 from bot.cli import main
 from orders.db import Base
 from orders.migrate import upgrade
-from tests.e2e.conftest import SLUG, TELEGRAM_SECRET, payload
+from tests.e2e.conftest import (SLUG, TELEGRAM_SECRET, WA_APP_SECRET, WA_VERIFY_TOKEN, meta_post,
+                                payload)
 
 
 # --- channel credentials ------------------------------------------------------------------
@@ -150,4 +151,85 @@ async def test_telegram_redelivery_is_answered_200_and_stored_once(client, pizze
     first, again = await post_telegram(client, update), await post_telegram(client, update)
     assert (first.status, again.status) == (200, 200)
     assert (await again.json())["new"] == 0
+    assert await pizzeria.inbox_count() == 1
+
+
+# --- WhatsApp ------------------------------------------------------------------------------
+
+async def post_whatsapp(client, data, secret: str = WA_APP_SECRET):
+    return await client.post("/webhooks/whatsapp", **meta_post(data, secret))
+
+
+async def test_whatsapp_verification_echoes_the_challenge(client, pizzeria):
+    resp = await client.get("/webhooks/whatsapp", params={
+        "hub.mode": "subscribe", "hub.verify_token": WA_VERIFY_TOKEN, "hub.challenge": "1158201444"})
+    assert resp.status == 200 and await resp.text() == "1158201444"
+
+
+async def test_whatsapp_verification_with_a_wrong_token_is_403(client, pizzeria):
+    resp = await client.get("/webhooks/whatsapp", params={
+        "hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1158201444"})
+    assert resp.status == 403
+
+
+async def test_whatsapp_text_becomes_a_draft(client, pizzeria):
+    resp = await post_whatsapp(client, payload("whatsapp/text.json"))
+    assert resp.status == 200
+    [row] = await pizzeria.inbox()
+    assert (row.channel, row.kind) == ("whatsapp", "text")
+    assert row.external_id.startswith("wamid.")
+    assert row.message.items() >= {"sender": "16505551234", "chat": "16505551234",
+                                   "sender_name": "Carla", "phone": "+16505551234"}.items()
+    await pizzeria.drain()
+    [draft] = await pizzeria.drafts()
+    assert {(line["sku"], line["quantity"]) for line in draft.content["lines"]} == {
+        ("MARGHERITA", 3), ("TIRAMISU", 1)}
+
+
+@pytest.mark.parametrize(("name", "text", "sku"), [
+    ("interactive_button_reply.json", "garlic bread", "GARLIC_BREAD"),
+    ("interactive_list_reply.json", "caesar salad", "CAESAR"),
+    ("button.json", "chicken wings", "WINGS"),
+])
+async def test_whatsapp_replies_are_read_as_their_titles(client, pizzeria, name, text, sku):
+    assert (await post_whatsapp(client, payload(f"whatsapp/{name}"))).status == 200
+    [row] = await pizzeria.inbox()
+    assert row.kind == "text" and row.message["text"] == text
+    await pizzeria.drain()
+    [draft] = await pizzeria.drafts()
+    assert [line["sku"] for line in draft.content["lines"]] == [sku]
+
+
+async def test_whatsapp_order_cart_becomes_an_exact_draft(client, pizzeria):
+    assert (await post_whatsapp(client, payload("whatsapp/order.json"))).status == 200
+    [row] = await pizzeria.inbox()
+    assert row.kind == "cart"
+    assert row.message["items"][0] == {"product_retailer_id": "PEPPERONI_PIZZA", "quantity": 2,
+                                       "item_price": 13, "currency": "USD"}
+    await pizzeria.drain()
+    [draft] = await pizzeria.drafts()
+    assert draft.source == "cart" and draft.confidence == 1.0
+    assert {(line["sku"], line["quantity"]) for line in draft.content["lines"]} == {
+        ("PEPPERONI_PIZZA", 2), ("COKE", 3)}
+
+
+async def test_whatsapp_image_is_stored_unsupported_and_answered(client, pizzeria):
+    assert (await post_whatsapp(client, payload("whatsapp/image.json"))).status == 200
+    [row] = await pizzeria.inbox()
+    assert row.kind == "unsupported" and row.message["type"] == "image"
+    await pizzeria.drain()
+    async with pizzeria.db.uow() as uow:
+        [reply] = await uow.outbox.pending(pizzeria.shop.id)
+    assert reply.recipient == "16505551238" and reply.payload["intent"] == "unsupported"
+
+
+async def test_whatsapp_statuses_are_answered_and_not_stored(client, pizzeria):
+    resp = await post_whatsapp(client, payload("whatsapp/statuses.json"))
+    assert resp.status == 200 and (await resp.json())["received"] == 0
+    assert await pizzeria.inbox_count() == 0
+
+
+async def test_whatsapp_redelivery_is_answered_200_and_stored_once(client, pizzeria):
+    data = payload("whatsapp/text.json")
+    assert [(await post_whatsapp(client, data)).status for _ in range(3)] == [200, 200, 200]
     assert await pizzeria.inbox_count() == 1
