@@ -4,6 +4,7 @@
     POST /webhooks/telegram/{shop}    Telegram updates, per shop bot
     GET  /webhooks/whatsapp           WhatsApp webhook verification
     POST /webhooks/whatsapp           WhatsApp Cloud API notifications (routed by phone-number id)
+    POST /webhooks/instagram          Instagram messaging (routed by account id)
 
 Every handler stores what it received in the inbox and commits before answering 200; the inbox
 worker (a task in this process, woken after each new row) turns the rows into drafts.
@@ -18,7 +19,7 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.webhooks import telegram, whatsapp
+from bot.webhooks import instagram, telegram, whatsapp
 from bot.webhooks.errors import StoreUnavailable, WebhookError
 from bot.webhooks.keys import INBOX_WORKER, SESSIONS, SETTINGS, TELEGRAM_BOTS
 from bot.webhooks.telegram_bots import TelegramBots
@@ -48,6 +49,7 @@ def init_app(settings: Settings, session_factory: async_sessionmaker[AsyncSessio
     app.router.add_post("/webhooks/telegram/{shop}", telegram.receive_update)
     app.router.add_get("/webhooks/whatsapp", whatsapp.verify)
     app.router.add_post("/webhooks/whatsapp", whatsapp.receive_notification)
+    app.router.add_post("/webhooks/instagram", instagram.receive_notification)
     return app
 
 

@@ -13,8 +13,8 @@ from alembic.migration import MigrationContext
 from bot.cli import main
 from orders.db import Base
 from orders.migrate import upgrade
-from tests.e2e.conftest import (SLUG, TELEGRAM_SECRET, WA_APP_SECRET, WA_VERIFY_TOKEN, meta_post,
-                                payload)
+from tests.e2e.conftest import (IG_APP_SECRET, SLUG, TELEGRAM_SECRET, WA_APP_SECRET,
+                                WA_VERIFY_TOKEN, meta_post, payload)
 
 
 # --- channel credentials ------------------------------------------------------------------
@@ -232,4 +232,52 @@ async def test_whatsapp_statuses_are_answered_and_not_stored(client, pizzeria):
 async def test_whatsapp_redelivery_is_answered_200_and_stored_once(client, pizzeria):
     data = payload("whatsapp/text.json")
     assert [(await post_whatsapp(client, data)).status for _ in range(3)] == [200, 200, 200]
+    assert await pizzeria.inbox_count() == 1
+
+
+# --- Instagram -----------------------------------------------------------------------------
+
+async def post_instagram(client, data, secret: str = IG_APP_SECRET):
+    return await client.post("/webhooks/instagram", **meta_post(data, secret))
+
+
+async def test_instagram_text_becomes_a_draft(client, pizzeria):
+    assert (await post_instagram(client, payload("instagram/text.json"))).status == 200
+    [row] = await pizzeria.inbox()
+    assert (row.channel, row.kind) == ("instagram", "text")
+    assert row.external_id.startswith("aWdf") and row.message["chat"] == "6984302471611249"
+    await pizzeria.drain()
+    [draft] = await pizzeria.drafts()
+    assert draft.channel == "instagram" and draft.chat_id == "6984302471611249"
+    assert {line["sku"] for line in draft.content["lines"]} == {"PIZZA", "SPRITE"}
+
+
+async def test_instagram_quick_reply_is_read_as_its_text(client, pizzeria):
+    assert (await post_instagram(client, payload("instagram/quick_reply.json"))).status == 200
+    [row] = await pizzeria.inbox()
+    assert row.message["text"] == "bottled water" and row.message["reply_id"] == "WATER"
+    await pizzeria.drain()
+    [draft] = await pizzeria.drafts()
+    assert [line["sku"] for line in draft.content["lines"]] == ["WATER"]
+
+
+@pytest.mark.parametrize("name", ["echo.json", "read.json"])
+async def test_instagram_echoes_and_reads_are_answered_and_not_stored(client, pizzeria, name):
+    assert (await post_instagram(client, payload(f"instagram/{name}"))).status == 200
+    assert await pizzeria.inbox_count() == 0
+
+
+async def test_instagram_attachment_is_stored_unsupported_and_answered(client, pizzeria):
+    assert (await post_instagram(client, payload("instagram/attachment.json"))).status == 200
+    [row] = await pizzeria.inbox()
+    assert row.kind == "unsupported"
+    await pizzeria.drain()
+    async with pizzeria.db.uow() as uow:
+        [reply] = await uow.outbox.pending(pizzeria.shop.id)
+    assert reply.recipient == "6984302471611251" and reply.payload["intent"] == "unsupported"
+
+
+async def test_instagram_redelivery_is_answered_200_and_stored_once(client, pizzeria):
+    data = payload("instagram/text.json")
+    assert [(await post_instagram(client, data)).status for _ in range(2)] == [200, 200]
     assert await pizzeria.inbox_count() == 1
