@@ -107,7 +107,7 @@ async def _keep_running(worker: InboxWorker, stopping: asyncio.Event) -> None:
     while not stopping.is_set():
         try:
             await worker.run()
-        except Exception:  # noqa: BLE001  logged, then retried: the worker must not stay dead
+        except Exception:  # logged, then retried: the worker must not stay dead
             log.exception("inbox worker crashed; restarting")
             try:
                 await asyncio.wait_for(stopping.wait(), WORKER_RESTART_DELAY)

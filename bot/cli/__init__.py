@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Each module adds its sub-commands; a sub-command sets `func(args) -> int`.
-COMMAND_MODULES = ("bot.cli.admin", "bot.cli.parse", "bot.cli.channel")
+COMMAND_MODULES = ("bot.cli.admin", "bot.cli.parse", "bot.cli.channel", "bot.cli.serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -89,7 +89,8 @@ async def verify_token_known(session: AsyncSession, token: str) -> bool:
         select(Channel.verify_token).where(Channel.kind == WHATSAPP,
                                            Channel.verify_token.is_not(None)))
     given = token.encode()
-    return any([hmac.compare_digest(given, known.encode()) for known in tokens])
+    # A list, not a generator: every token is compared, so the timing says nothing of which.
+    return any([hmac.compare_digest(given, known.encode()) for known in tokens])  # noqa: C419
 
 
 def masked(secret: str | None) -> str:

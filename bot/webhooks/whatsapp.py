@@ -4,6 +4,8 @@ GET is Meta's verification handshake. A POST is signed (`X-Hub-Signature-256`) w
 secret of the shop that `entry[].changes[].value.metadata.phone_number_id` routes to; each of
 `value.messages[]` is stored, keyed by its message id (wamid). `statuses[]` (sent, delivered,
 read, failed) are answered and not stored: the outbox dispatcher will track its own sends.
+Changes of other fields (account or template updates) name no phone number, so no shop's secret
+can check them: they are answered 200 and nothing is stored (the header must still be there).
 """
 from __future__ import annotations
 

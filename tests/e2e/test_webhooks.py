@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy.exc import OperationalError
 
 from bot.cli import main
-from orders.db import Base
+from bot.models import WHATSAPP
+from bot.server import init_app
+from bot.webhooks import channels
+from ingestion import inbox
+from orders.db import Base, make_engine, make_session_factory
 from orders.migrate import upgrade
-from tests.e2e.conftest import (IG_APP_SECRET, SLUG, TELEGRAM_SECRET, WA_APP_SECRET,
-                                WA_VERIFY_TOKEN, meta_post, payload)
+from tests.e2e.conftest import (IG_ACCOUNT_ID, IG_APP_SECRET, SLUG, TELEGRAM_SECRET, WA_APP_SECRET,
+                                WA_VERIFY_TOKEN, meta_post, payload, sign)
 
 
 # --- channel credentials ------------------------------------------------------------------
@@ -281,3 +287,198 @@ async def test_instagram_redelivery_is_answered_200_and_stored_once(client, pizz
     data = payload("instagram/text.json")
     assert [(await post_instagram(client, data)).status for _ in range(2)] == [200, 200]
     assert await pizzeria.inbox_count() == 1
+
+
+# --- bad input: refused with its status, nothing written -----------------------------------
+
+def telegram_update_bytes() -> bytes:
+    return json.dumps(payload("telegram/message.json")).encode()
+
+
+def oversized(settings) -> bytes:
+    """A well-formed, correctly shaped body just over the limit."""
+    data = payload("whatsapp/text.json")
+    data["padding"] = "x" * settings.WEBHOOK_MAX_BODY_BYTES
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(("case", "slug", "headers", "body", "status"), [
+    ("no secret", SLUG, {}, None, 401),
+    ("wrong secret", SLUG, {"X-Telegram-Bot-Api-Secret-Token": "guess"}, None, 401),
+    ("secret of another length", SLUG, {"X-Telegram-Bot-Api-Secret-Token": "x" * 300}, None, 401),
+    ("unknown shop", "nobody", {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}, None, 404),
+    ("malformed JSON", SLUG, {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}, b'{"update_id": 1,', 400),
+    ("not an object", SLUG, {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}, b"[1, 2]", 400),
+    ("no update_id", SLUG, {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET},
+     b'{"message": {"text": "hi"}}', 400),
+    ("message without chat or date", SLUG, {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET},
+     b'{"update_id": 9, "message": {"message_id": 1, "text": "hi"}}', 400),
+    ("message not an object", SLUG, {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET},
+     b'{"update_id": 9, "message": 5}', 400),
+])
+async def test_telegram_bad_input_is_refused_and_nothing_stored(client, pizzeria, case, slug,
+                                                                headers, body, status):
+    resp = await client.post(f"/webhooks/telegram/{slug}", data=body or telegram_update_bytes(),
+                             headers=headers)
+    assert resp.status == status, case
+    assert "error" in await resp.json()
+    assert await pizzeria.inbox_count() == 0
+
+
+async def test_telegram_shop_without_a_telegram_channel_is_404(client, pizzeria, make):
+    await make.shop("marios")
+    resp = await client.post("/webhooks/telegram/marios", data=telegram_update_bytes(),
+                             headers=telegram_headers())
+    assert resp.status == 404 and await pizzeria.inbox_count() == 0
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_telegram_body_over_the_limit_is_413(client, pizzeria, settings, chunked):
+    body = oversized(settings)
+
+    async def stream():  # no Content-Length: measured while read
+        for start in range(0, len(body), 8192):
+            yield body[start:start + 8192]
+
+    resp = await client.post(f"/webhooks/telegram/{SLUG}", data=stream() if chunked else body,
+                             headers=telegram_headers())
+    assert resp.status == 413 and str(settings.WEBHOOK_MAX_BODY_BYTES) in (await resp.json())["error"]
+    assert await pizzeria.inbox_count() == 0
+
+
+def _meta_cases(path: str, secret: str, valid: dict, unknown: dict, wrong_shapes: list[dict]):
+    body = json.dumps(valid).encode()
+    cases = [
+        ("no signature", {}, body, 401),
+        ("not sha256", {"X-Hub-Signature-256": sign(secret, body).replace("sha256", "sha1")}, body, 401),
+        ("wrong secret", {"X-Hub-Signature-256": sign("not-the-secret", body)}, body, 401),
+        ("signature of another body", {"X-Hub-Signature-256": sign(secret, body + b" ")}, body, 401),
+        ("malformed JSON", None, b'{"object": ', 400),
+        ("not an object", None, b'"instagram"', 400),
+        ("unknown account", None, json.dumps(unknown).encode(), 404),
+    ] + [(f"wrong shape {i}", None, json.dumps(shape).encode(), 400)
+         for i, shape in enumerate(wrong_shapes)]
+    return [pytest.param(path, secret, headers, data, status, id=f"{path.split('/')[-1]}: {case}")
+            for case, headers, data, status in cases]
+
+
+def _wa_unknown() -> dict:
+    data = payload("whatsapp/text.json")
+    data["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "999999"
+    return data
+
+
+def _wa_shapes() -> list[dict]:
+    good = payload("whatsapp/text.json")
+    no_metadata = payload("whatsapp/text.json")
+    del no_metadata["entry"][0]["changes"][0]["value"]["metadata"]
+    messages_not_list = payload("whatsapp/text.json")
+    messages_not_list["entry"][0]["changes"][0]["value"]["messages"] = {"id": "x"}
+    message_without_id = payload("whatsapp/text.json")
+    del message_without_id["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
+    cart_not_list = payload("whatsapp/order.json")
+    cart_not_list["entry"][0]["changes"][0]["value"]["messages"][0]["order"]["product_items"] = 3
+    return [good | {"object": "page"}, {"object": "whatsapp_business_account"},
+            {"object": "whatsapp_business_account", "entry": [{"changes": "no"}]},
+            no_metadata, messages_not_list, message_without_id, cart_not_list]
+
+
+def _ig_unknown() -> dict:
+    data = payload("instagram/text.json")
+    data["entry"][0]["id"] = "999999"
+    return data
+
+
+def _ig_shapes() -> list[dict]:
+    good = payload("instagram/text.json")
+    no_mid = payload("instagram/text.json")
+    del no_mid["entry"][0]["messaging"][0]["message"]["mid"]
+    no_sender = payload("instagram/text.json")
+    del no_sender["entry"][0]["messaging"][0]["sender"]
+    return [good | {"object": "page"}, {"object": "instagram", "entry": {}},
+            {"object": "instagram", "entry": [{"messaging": []}]},
+            {"object": "instagram", "entry": [{"id": IG_ACCOUNT_ID, "messaging": [1]}]},
+            no_mid, no_sender]
+
+
+@pytest.mark.parametrize(("path", "secret", "headers", "body", "status"),
+                         _meta_cases("/webhooks/whatsapp", WA_APP_SECRET,
+                                     payload("whatsapp/text.json"), _wa_unknown(), _wa_shapes())
+                         + _meta_cases("/webhooks/instagram", IG_APP_SECRET,
+                                       payload("instagram/text.json"), _ig_unknown(), _ig_shapes()))
+async def test_meta_bad_input_is_refused_and_nothing_stored(client, pizzeria, path, secret,
+                                                            headers, body, status):
+    if headers is None:  # correctly signed: the body itself is what is wrong
+        headers = {"X-Hub-Signature-256": sign(secret, body)}
+    resp = await client.post(path, data=body, headers=headers)
+    assert resp.status == status
+    assert "error" in await resp.json()
+    assert await pizzeria.inbox_count() == 0
+
+
+@pytest.mark.parametrize(("path", "secret"), [("/webhooks/whatsapp", WA_APP_SECRET),
+                                              ("/webhooks/instagram", IG_APP_SECRET)])
+async def test_meta_body_over_the_limit_is_413(client, pizzeria, settings, path, secret):
+    resp = await client.post(path, **meta_post(oversized(settings), secret))
+    assert resp.status == 413 and await pizzeria.inbox_count() == 0
+
+
+async def test_whatsapp_signed_for_another_shop_is_401(client, pizzeria, make):
+    """A post routed to Luigi's number but signed with another shop's app secret."""
+    await make.shop("marios")
+    await channels.save(make.db.uow(), "marios", WHATSAPP, channels.meta_credentials(
+        WHATSAPP, "2222", "marios-app-secret", "token", "marios-verify"))
+    resp = await client.post("/webhooks/whatsapp",
+                             **meta_post(payload("whatsapp/text.json"), "marios-app-secret"))
+    assert resp.status == 401 and await pizzeria.inbox_count() == 0
+
+
+@pytest.mark.parametrize("query", [
+    {"hub.mode": "subscribe", "hub.challenge": "42"},
+    {"hub.mode": "unsubscribe", "hub.verify_token": WA_VERIFY_TOKEN, "hub.challenge": "42"},
+    {"hub.mode": "subscribe", "hub.verify_token": WA_VERIFY_TOKEN},
+])
+async def test_whatsapp_verification_without_the_right_parameters_is_refused(client, pizzeria, query):
+    resp = await client.get("/webhooks/whatsapp", params=query)
+    assert resp.status in (400, 403) and await resp.text() != "42"
+
+
+async def test_database_failure_while_storing_is_503(client, pizzeria, monkeypatch):
+    async def store(session, incoming):
+        raise OperationalError("INSERT INTO inbox ...", {}, ConnectionRefusedError("gone"))
+    monkeypatch.setattr(inbox, "store", store)
+
+    resp = await post_telegram(client, payload("telegram/message.json"))
+    assert resp.status == 503
+    assert await pizzeria.inbox_count() == 0
+
+
+async def test_unreachable_database_is_503(aiohttp_client, settings):
+    engine = make_engine("postgresql+asyncpg://nobody@127.0.0.1:9/none", pool_pre_ping=False)
+    try:
+        app = init_app(settings, make_session_factory(engine), run_worker=False)
+        client = await aiohttp_client(app)
+        for path, kwargs in [(f"/webhooks/telegram/{SLUG}", {"data": telegram_update_bytes(),
+                                                             "headers": telegram_headers()}),
+                             ("/webhooks/whatsapp", meta_post(payload("whatsapp/text.json"),
+                                                              WA_APP_SECRET))]:
+            assert (await client.post(path, **kwargs)).status == 503
+    finally:
+        await engine.dispose()
+
+
+# --- the server's own worker ---------------------------------------------------------------
+
+async def test_served_message_becomes_a_draft_without_draining_by_hand(aiohttp_client, pizzeria,
+                                                                       settings):
+    client = await aiohttp_client(init_app(settings, pizzeria.db.session_factory))
+    resp = await client.post("/webhooks/whatsapp", **meta_post(payload("whatsapp/order.json"),
+                                                               WA_APP_SECRET))
+    assert resp.status == 200
+    for _ in range(100):
+        if await pizzeria.drafts():
+            break
+        await asyncio.sleep(0.05)
+    [draft] = await pizzeria.drafts()
+    assert draft.source == "cart"
+    await client.close()  # the worker is stopped by the app's cleanup
