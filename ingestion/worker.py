@@ -50,9 +50,17 @@ class InboxWorker:
         self._wake.set()
 
     async def run(self) -> None:
+        failures = 0
         while not self._stopping:
             await self.sweep_if_due()
-            done = await self.run_once()
+            try:
+                done = await self.run_once()
+                failures = 0
+            except Exception as exc:  # noqa: BLE001  e.g. the database is down: wait, try again
+                failures += 1
+                log.warning("inbox claim failed (%d in a row): %r", failures, exc)
+                await asyncio.sleep(inbox.backoff(min(failures, 5)).total_seconds())
+                continue
             if done == 0 and not self._stopping:
                 self._wake.clear()
                 try:

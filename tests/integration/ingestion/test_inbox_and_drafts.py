@@ -275,3 +275,30 @@ async def test_running_worker_sweeps_expired_drafts(make_pizzeria):
         await task
     [draft] = await drafts(shop.db)
     assert draft.status == "expired"
+
+
+async def test_running_worker_survives_a_failing_claim_and_goes_on(pizzeria, monkeypatch):
+    import ingestion.worker as worker_module
+
+    real, calls = worker_module.inbox.claim, []
+
+    async def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= 2:
+            raise ConnectionError("database is down")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(worker_module.inbox, "claim", flaky)
+    monkeypatch.setattr(worker_module.inbox, "backoff", lambda attempt: timedelta(seconds=0.01))
+    await pizzeria.deliver(pizzeria.message("two large pepperoni pizzas"))
+    worker = pizzeria.worker()
+    task = asyncio.create_task(worker.run())
+    try:
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if await drafts(pizzeria.db):
+                break
+    finally:
+        await worker.stop()
+        await task
+    assert len(await drafts(pizzeria.db)) == 1 and len(calls) >= 3
