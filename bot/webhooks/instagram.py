@@ -14,29 +14,16 @@ from typing import Any
 from aiohttp import web
 
 from bot.models import INSTAGRAM
-from bot.webhooks import channels, intake
-from bot.webhooks.errors import UnknownShop
+from bot.webhooks import meta
 from bot.webhooks.intake import require
-from bot.webhooks.keys import SESSIONS
 from ingestion.inbox import IncomingMessage
-from orders.uow import UnitOfWork
 
 CHANNEL = INSTAGRAM
 
 
 async def receive_notification(request: web.Request) -> web.Response:
     """Route by account id, check the signature, store each customer message, answer 200."""
-    digest = intake.meta_signature(request)
-    body = await intake.read_body(request)
-    entries = entries_of(intake.parse_json(body))
-    async with UnitOfWork(request.app[SESSIONS]).reading() as uow:
-        routed = await channels.by_account(uow.session, CHANNEL, {account for account, _ in entries})
-    for account, _ in entries:
-        if account not in routed:
-            raise UnknownShop(CHANNEL, account)
-    intake.check_meta_signature(digest, body, {c.secret for c in routed.values()})
-    return await intake.deliver(request, [message for account, events in entries
-                                          for message in incoming(routed[account].shop_id, events)])
+    return await meta.receive_signed(request, CHANNEL, entries_of, incoming)
 
 
 def entries_of(data: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:

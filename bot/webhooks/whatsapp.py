@@ -15,8 +15,8 @@ from typing import Any
 from aiohttp import web
 
 from bot.models import WHATSAPP
-from bot.webhooks import channels, intake
-from bot.webhooks.errors import BadPayload, UnknownShop, VerificationFailed
+from bot.webhooks import channels, meta
+from bot.webhooks.errors import BadPayload, VerificationFailed
 from bot.webhooks.intake import require
 from bot.webhooks.keys import SESSIONS
 from ingestion.inbox import IncomingMessage
@@ -39,17 +39,7 @@ async def verify(request: web.Request) -> web.Response:
 
 async def receive_notification(request: web.Request) -> web.Response:
     """Route by phone-number id, check the signature, store each message, answer 200."""
-    digest = intake.meta_signature(request)
-    body = await intake.read_body(request)
-    values = changes(intake.parse_json(body))
-    async with UnitOfWork(request.app[SESSIONS]).reading() as uow:
-        routed = await channels.by_account(uow.session, CHANNEL, {number for number, _ in values})
-    for number, _ in values:
-        if number not in routed:
-            raise UnknownShop(CHANNEL, number)
-    intake.check_meta_signature(digest, body, {c.secret for c in routed.values()})
-    return await intake.deliver(request, [message for number, value in values
-                                          for message in incoming(routed[number].shop_id, value)])
+    return await meta.receive_signed(request, CHANNEL, changes, incoming)
 
 
 def changes(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
