@@ -3,7 +3,9 @@ customer sends is lost or doubled, even when the worker dies mid-row."""
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import sys
 from datetime import timedelta
 
 import pytest
@@ -12,7 +14,7 @@ from sqlalchemy import func, select, text, update
 import ingestion.worker as worker_module
 from ingestion.drafts.service import approve_draft, expire_drafts
 from ingestion.errors import DraftAlreadyDecided
-from ingestion.models import Draft, InboxMessage
+from ingestion.models import Draft, DraftEvent, InboxMessage
 from orders.db import make_engine, make_session_factory, utcnow
 from orders.models import Order, Product
 from orders.uow import UnitOfWork
@@ -185,3 +187,35 @@ async def test_expiry_sweep_racing_approvals_never_gives_both(pg_pizzeria):
         else:
             assert draft.status == "expired" and draft.id not in orders
     assert len(orders) == sum(d.status == "approved" for d in drafts)
+
+
+WORKER_PROCESS = """
+import asyncio, os, sys
+from orders.db import make_engine, make_session_factory
+from ingestion.worker import InboxWorker
+
+async def main():
+    engine = make_engine(os.environ["WORKER_DATABASE_URL"])
+    worker = InboxWorker(make_session_factory(engine), name=sys.argv[1], batch=10)
+    await worker.drain()
+    await engine.dispose()
+
+asyncio.run(main())
+"""
+
+
+async def test_two_worker_processes_share_the_inbox_without_doubles(pg_pizzeria):
+    shop = pg_pizzeria
+    await shop.deliver(*(shop.message("a large pepperoni pizza", sender=f"p{i}") for i in range(300)))
+    env = {**os.environ, "WORKER_DATABASE_URL": shop.db.url}
+    procs = [await asyncio.create_subprocess_exec(sys.executable, "-c", WORKER_PROCESS, f"proc-{n}",
+                                                  env=env) for n in range(2)]
+    codes = await asyncio.wait_for(asyncio.gather(*(p.wait() for p in procs)), 240)
+    assert codes == [0, 0]
+    async with shop.db.uow() as uow:
+        rows = list(await uow.session.scalars(select(InboxMessage)))
+        created = await uow.session.scalar(select(func.count()).select_from(DraftEvent)
+                                           .where(DraftEvent.kind == "created"))
+    assert len(rows) == 300 and all(r.status == "done" and r.attempts == 1 for r in rows)
+    assert created == 300
+    assert await scalar(shop.db, select(func.count()).select_from(Draft)) == 300
