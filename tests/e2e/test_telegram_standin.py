@@ -9,7 +9,14 @@ import time
 import aiohttp
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from tests.standins.telegram_api import StandIn
 
@@ -45,7 +52,7 @@ async def test_send_message_returns_a_full_message_dated_in_seconds(api, bot):
     assert (first.message_id, second.message_id) == (1, 2)
     assert (first.chat.id, first.chat.type, first.text) == (42, "private", "hello")
     assert second.chat.type == "supergroup"
-    assert abs(first.date - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(seconds=5)
+    assert abs(first.date - dt.datetime.now(dt.UTC)) < dt.timedelta(seconds=5)
     assert first.reply_markup.inline_keyboard[0][0].callback_data == "a:1"
     call = api.calls_of("sendMessage")[0]
     assert (call.token, call.status, call.params["text"]) == (TOKEN, 200, "hello")
@@ -54,10 +61,9 @@ async def test_send_message_returns_a_full_message_dated_in_seconds(api, bot):
 
 
 async def test_json_bodies_are_accepted_too(api, bot):
-    async with aiohttp.ClientSession() as session:
-        async with session.post(f"{api.base_url}{TOKEN}/sendMessage",
-                                json={"chat_id": 7, "text": "json"}) as answer:
-            result = (await answer.json())["result"]
+    async with aiohttp.ClientSession() as session, session.post(
+            f"{api.base_url}{TOKEN}/sendMessage", json={"chat_id": 7, "text": "json"}) as answer:
+        result = (await answer.json())["result"]
     assert (result["chat"]["id"], result["message_id"]) == (7, 1)
     assert api.calls_of("sendMessage")[0].params == {"chat_id": 7, "text": "json"}
 

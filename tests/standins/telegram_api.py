@@ -31,7 +31,7 @@ import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -102,7 +102,7 @@ class StandIn:
     async def close(self) -> None:
         await self._server.close()
 
-    async def __aenter__(self) -> StandIn:
+    async def __aenter__(self) -> Self:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:
@@ -254,16 +254,16 @@ class StandIn:
             if wait > 0:
                 try:
                     await asyncio.wait_for(bot.arrived.wait(), wait)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         limit = int(params.get("limit") or 100)
         return list(bot.updates)[:limit]
 
-    _methods = {"getMe": _get_me, "sendMessage": _send_message,
-                "editMessageText": _edit_message_text,
-                "answerCallbackQuery": _answer_callback_query, "setWebhook": _set_webhook,
-                "deleteWebhook": _delete_webhook, "getWebhookInfo": _get_webhook_info,
-                "getUpdates": _get_updates}
+    _methods: ClassVar[dict[str, Any]] = {
+        "getMe": _get_me, "sendMessage": _send_message, "editMessageText": _edit_message_text,
+        "answerCallbackQuery": _answer_callback_query, "setWebhook": _set_webhook,
+        "deleteWebhook": _delete_webhook, "getWebhookInfo": _get_webhook_info,
+        "getUpdates": _get_updates}
 
 
 async def _params(request: web.Request) -> dict[str, Any]:
