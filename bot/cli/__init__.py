@@ -6,7 +6,8 @@ import importlib
 import sys
 
 # Each module adds its sub-commands; a sub-command sets `func(args) -> int`.
-COMMAND_MODULES = ("bot.cli.admin", "bot.cli.parse", "bot.cli.channel", "bot.cli.serve")
+COMMAND_MODULES = ("bot.cli.admin", "bot.cli.parse", "bot.cli.channel", "bot.cli.serve",
+                   "bot.cli.telegram")
 
 
 def build_parser() -> argparse.ArgumentParser:

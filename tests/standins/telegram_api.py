@@ -217,6 +217,8 @@ class StandIn:
         if not url:
             bot.webhook = None
             return True
+        if not url.startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
         bot.webhook = {"url": url, "secret_token": params.get("secret_token"),
                        "allowed_updates": params.get("allowed_updates")}
         if _true(params.get("drop_pending_updates")):
