@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ingestion import metrics
 from ingestion.catalogs import CatalogCache
 from ingestion.drafts.service import expiry_for, log, tell_sellers
 from ingestion.drafts.status import DraftStatus
@@ -64,7 +65,8 @@ async def process_row(uow: UnitOfWork, row: InboxMessage, catalogs: CatalogCache
         if amended is not None:
             await _save_amendment(uow, pending, amended, text)
             return _outcome("amended", pending, shop)
-    parsed = parse(text, catalog).to_dict()
+    with metrics.PARSE_SECONDS.time():
+        parsed = parse(text, catalog).to_dict()
     if parsed["lines"] or (parsed["intent"] == "order" and parsed["clarifications"]):
         draft = await _new_draft(uow, shop, conversation, parsed, text=text, source="text")
         return _outcome("created", draft, shop)
@@ -85,7 +87,8 @@ def _amend(draft: Draft, text: str, catalog) -> dict[str, Any] | None:
         merged["confidence"] = min(draft.confidence, extra["confidence"])
         return merged
     texts = (list(draft.texts) + [text])[-MAX_TEXTS:]
-    reread = parse("\n".join(texts), catalog).to_dict()
+    with metrics.PARSE_SECONDS.time():
+        reread = parse("\n".join(texts), catalog).to_dict()
     if all(reread.get(k) == draft.content.get(k) for k in _SUBSTANCE):
         return None
     if not reread["lines"] and draft.content.get("lines"):
@@ -116,6 +119,7 @@ async def _new_draft(uow: UnitOfWork, shop: Shop, conversation: Conversation,
     uow.session.add(draft)
     await uow.session.flush()
     log(uow.session, draft, "created", None, source=source, confidence=draft.confidence)
+    metrics.DRAFT_CONFIDENCE.labels(source=source).observe(draft.confidence)
     tell_sellers(uow, draft, "draft.created")
     _tell_about_draft(uow, draft, "customer.draft_created")
     return draft

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ingestion import metrics
 from ingestion.catalogs import CatalogCache
 from ingestion.drafts.content import apply_edits
 from ingestion.drafts.status import DraftStatus, can_decide
@@ -111,11 +112,14 @@ async def approve_draft(uow: UnitOfWork, actor: Actor, draft_id: uuid.UUID) -> A
             log(uow.session, draft, "approved", actor, order_number=order.number)
             tell_sellers(uow, draft, "draft.decided")
             await uow.commit()
-    except (PermissionDenied, DraftAlreadyDecided, DraftNotFound):
+    except (PermissionDenied, DraftAlreadyDecided, DraftNotFound) as exc:
+        metrics.claim_refused(exc)
         raise
     except OrderCoreError as exc:  # stock, validation: nothing was kept; tell the seller why
+        metrics.CLAIMS.labels(outcome="failed").inc()
         await _record_failure(uow, actor, draft_id, str(exc))
         raise DraftApprovalFailed(str(exc)) from exc
+    metrics.CLAIMS.labels(outcome="approved").inc()
     return Approval(draft, order)
 
 

@@ -1,0 +1,141 @@
+"""Operations over HTTP: /healthz, /readyz, /metrics on the real app and database."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from prometheus_client import REGISTRY
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.ops import health
+from bot.server import init_app
+from ingestion.drafts.service import approve_draft
+from ingestion.errors import DraftAlreadyDecided
+from orders.db import make_engine, make_session_factory, new_id, utcnow
+from orders.models import OutboxMessage
+from tests.e2e.conftest import SLUG, TELEGRAM_SECRET, payload
+
+
+async def post_telegram(client, update):
+    return await client.post(f"/webhooks/telegram/{SLUG}", json=update,
+                             headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
+
+
+async def add_outbox_row(pizzeria, *, waited: timedelta) -> None:
+    async with pizzeria.db.uow() as uow:
+        uow.session.add(OutboxMessage(
+            shop_id=pizzeria.shop.id, id=new_id(), kind="customer.reply", recipient="412345678",
+            payload={}, status="pending", attempts=0, next_attempt_at=utcnow() - waited,
+            idempotency_key=f"test:{new_id()}", created_at=utcnow() - waited))
+        await uow.commit()
+
+
+def samples(text: str) -> dict[tuple[str, tuple], float]:
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+@pytest.fixture
+def unreachable_db():
+    """A session factory on a port nothing listens on: the database is down."""
+    engine = make_engine("postgresql+asyncpg://postgres@127.0.0.1:1/orderbot")
+    return make_session_factory(engine)
+
+
+# --- health and readiness ------------------------------------------------------------------
+
+async def test_healthz_answers_ok(client):
+    resp = await client.get("/healthz")
+    assert resp.status == 200 and await resp.json() == {"status": "ok"}
+
+
+async def test_readyz_is_ready_on_a_migrated_database_with_no_lag(client):
+    resp = await client.get("/readyz")
+    body = await resp.json()
+    assert resp.status == 200, body
+    assert body["status"] == "ready"
+    assert body["checks"]["migrations"]["current"] == health.script_head() is not None
+
+
+async def test_readyz_fails_the_outbox_check_when_a_due_row_waited_too_long(client, pizzeria):
+    await add_outbox_row(pizzeria, waited=timedelta(seconds=30))
+    assert (await client.get("/readyz")).status == 200  # under the 300 s default
+
+    await add_outbox_row(pizzeria, waited=timedelta(minutes=10))
+    resp = await client.get("/readyz")
+    body = await resp.json()
+    assert resp.status == 503 and body["failed"] == ["outbox"]
+    assert body["checks"]["outbox"]["lag_seconds"] >= 600
+
+
+async def test_readyz_fails_the_migrations_check_when_not_at_head(client, monkeypatch):
+    monkeypatch.setattr(health, "script_head", lambda: "a_newer_revision")
+    resp = await client.get("/readyz")
+    body = await resp.json()
+    assert resp.status == 503 and body["failed"] == ["migrations"]
+
+
+async def test_database_down_fails_readiness_but_not_health(aiohttp_client, settings,
+                                                            unreachable_db):
+    client = await aiohttp_client(init_app(settings, unreachable_db, run_worker=False))
+    assert (await client.get("/healthz")).status == 200
+    resp = await client.get("/readyz")
+    assert resp.status == 503 and (await resp.json())["failed"] == ["database"]
+    scrape = await client.get("/metrics")
+    assert scrape.status == 200
+    assert samples(await scrape.text())[("orderbot_metrics_database_up", ())] == 0
+
+
+# --- metrics --------------------------------------------------------------------------------
+
+def counter(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_metrics_count_webhooks_drafts_claims_and_the_database_figures(client, pizzeria,
+                                                                             make):
+    ok_before = counter("orderbot_webhook_requests_total", channel="telegram", status="200")
+    bad_before = counter("orderbot_webhook_requests_total", channel="telegram", status="401")
+    parses_before = counter("orderbot_parse_seconds_count")
+    confidence_before = counter("orderbot_draft_confidence_count", source="text")
+    approved_before = counter("orderbot_claims_total", outcome="approved")
+    decided_before = counter("orderbot_claims_total", outcome="already_decided")
+
+    assert (await post_telegram(client, payload("telegram/message.json"))).status == 200
+    resp = await client.post(f"/webhooks/telegram/{SLUG}", json={"update_id": 1},
+                             headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+    assert resp.status == 401
+    await pizzeria.drain()
+    [draft] = await pizzeria.drafts()
+    seller = await make.member(pizzeria.shop, "agent")
+    await approve_draft(pizzeria.db.uow(), seller, draft.id)
+    with pytest.raises(DraftAlreadyDecided):
+        await approve_draft(pizzeria.db.uow(), seller, draft.id)
+
+    resp = await client.get("/metrics")
+    assert resp.status == 200 and resp.content_type == "text/plain"
+    got = samples(await resp.text())
+    assert counter("orderbot_webhook_requests_total", channel="telegram", status="200") \
+        == ok_before + 1
+    assert counter("orderbot_webhook_requests_total", channel="telegram", status="401") \
+        == bad_before + 1
+    assert counter("orderbot_parse_seconds_count") == parses_before + 1
+    assert counter("orderbot_draft_confidence_count", source="text") == confidence_before + 1
+    assert counter("orderbot_claims_total", outcome="approved") == approved_before + 1
+    assert counter("orderbot_claims_total", outcome="already_decided") == decided_before + 1
+    assert got[("orderbot_metrics_database_up", ())] == 1
+    assert got[("orderbot_inbox_rows", (("status", "done"),))] == 1
+    assert got[("orderbot_inbox_rows", (("status", "pending"),))] == 0
+    assert got[("orderbot_inbox_lag_seconds", ())] == 0
+    assert got[("orderbot_drafts", (("state", "approved"),))] == 1
+    assert got[("orderbot_drafts", (("state", "pending_review"),))] == 0
+    assert got[("orderbot_outbox_rows", (("status", "pending"),))] >= 1  # no dispatcher here
+    assert got[("orderbot_outbox_rows", (("status", "dead"),))] == 0
+    assert ("orderbot_outbox_lag_seconds", ()) in got
+    assert ("orderbot_webhook_request_seconds_count", (("channel", "telegram"),)) in got
+
+
+async def test_unknown_webhook_paths_share_one_label(client):
+    before = counter("orderbot_webhook_requests_total", channel="other", status="404")
+    assert (await client.post("/webhooks/no-such-platform-123")).status == 404
+    assert counter("orderbot_webhook_requests_total", channel="other", status="404") == before + 1
