@@ -1,6 +1,7 @@
 """Operations over HTTP: /healthz, /readyz, /metrics on the real app and database."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.ops import health
+from bot.ops.logging import configure_logging
 from bot.server import init_app
 from ingestion.drafts.service import approve_draft
 from ingestion.errors import DraftAlreadyDecided
@@ -139,3 +141,56 @@ async def test_unknown_webhook_paths_share_one_label(client):
     before = counter("orderbot_webhook_requests_total", channel="other", status="404")
     assert (await client.post("/webhooks/no-such-platform-123")).status == 404
     assert counter("orderbot_webhook_requests_total", channel="other", status="404") == before + 1
+
+
+# --- logs -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def json_log():
+    """configure_logging into a buffer; the root logger is put back afterwards."""
+    import io
+    import logging
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    buffer = io.StringIO()
+
+    def lines() -> list[dict]:
+        return [json.loads(line) for line in buffer.getvalue().splitlines()]
+
+    yield buffer, lines
+    root.handlers[:], level = saved
+    root.setLevel(level)
+
+
+def test_stdlib_logs_become_one_json_event_per_line_without_secrets_or_bodies(json_log):
+    import logging
+
+    import structlog
+
+    buffer, lines = json_log
+    configure_logging("INFO", buffer)
+    logging.getLogger("orderbot.inbox").warning(
+        "inbox row failed: %s", "boom", extra={"shop": "s-1", "draft": "d-1", "order": "ORD-7",
+                                               "secret": "hunter2hunter2", "text": "my address"})
+    logging.getLogger("orderbot.inbox").debug("not shown")
+    structlog.get_logger("orderbot.test").info("claimed", channel="telegram", token="123:ABC")
+
+    first, second = lines()
+    assert first["event"] == "inbox row failed: boom" and first["level"] == "warning"
+    assert (first["shop"], first["draft"], first["order"]) == ("s-1", "d-1", "ORD-7")
+    assert first["logger"] == "orderbot.inbox" and "timestamp" in first
+    assert first["secret"] == "[redacted]" and "text" not in first
+    assert second == second | {"event": "claimed", "channel": "telegram", "token": "[redacted]"}
+    assert "hunter2" not in buffer.getvalue() and "my address" not in buffer.getvalue()
+
+
+async def test_each_request_is_logged_as_one_event_without_its_query_string(client, json_log):
+    buffer, lines = json_log
+    configure_logging("INFO", buffer)
+    await client.get("/webhooks/whatsapp", params={"hub.mode": "subscribe",
+                                                   "hub.verify_token": "wa-verify-token-luigis",
+                                                   "hub.challenge": "42"})
+    [event] = [e for e in lines() if e["event"] == "request"]
+    assert event | {"path": "/webhooks/whatsapp", "channel": "whatsapp", "status": 200} == event
+    assert "wa-verify-token-luigis" not in buffer.getvalue()
