@@ -52,6 +52,7 @@ def configure_logging(level: str | int = "INFO", stream: IO[str] | None = None) 
     # One line per request comes from our middleware; aiohttp's access line would repeat it
     # (and print query strings, where WhatsApp's verification puts its token).
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # /readyz reads the revision often
 
 
 def _redact(*, show_bodies: bool):

@@ -27,6 +27,7 @@ from prometheus_client import (
     CollectorRegistry,
     Counter,
     Histogram,
+    disable_created_metrics,
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily
@@ -42,6 +43,7 @@ from ingestion.models import Draft, InboxMessage
 from orders.models import OutboxMessage
 
 log = logging.getLogger("orderbot.http")
+disable_created_metrics()  # the *_created series double the output and no dashboard uses them
 
 WEBHOOK_REQUESTS = Counter("orderbot_webhook_requests", "Webhook requests answered",
                            ["channel", "status"])

@@ -8,14 +8,24 @@ import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.ops import health
+from bot.models import TELEGRAM, WHATSAPP
+from bot.ops import health, startup_checks
 from bot.ops.logging import configure_logging
 from bot.server import init_app
+from bot.settings import BotSettings
+from bot.webhooks import channels
 from ingestion.drafts.service import approve_draft
 from ingestion.errors import DraftAlreadyDecided
 from orders.db import make_engine, make_session_factory, new_id, utcnow
 from orders.models import OutboxMessage
-from tests.e2e.conftest import SLUG, TELEGRAM_SECRET, payload
+from tests.e2e.conftest import (
+    BOT_TOKEN,
+    SLUG,
+    TELEGRAM_SECRET,
+    WA_APP_SECRET,
+    WA_PHONE_NUMBER_ID,
+    payload,
+)
 
 
 async def post_telegram(client, update):
@@ -194,3 +204,56 @@ async def test_each_request_is_logged_as_one_event_without_its_query_string(clie
     [event] = [e for e in lines() if e["event"] == "request"]
     assert event | {"path": "/webhooks/whatsapp", "channel": "whatsapp", "status": 200} == event
     assert "wa-verify-token-luigis" not in buffer.getvalue()
+
+
+# --- startup checks -------------------------------------------------------------------------
+
+async def refusal(settings: BotSettings, sessions) -> list[str]:
+    with pytest.raises(startup_checks.StartupRefused) as refused:
+        await startup_checks.check(settings, sessions)
+    return refused.value.problems
+
+
+async def test_startup_accepts_the_strong_secrets_of_the_stored_channels(pizzeria, settings):
+    await startup_checks.check(settings, pizzeria.db.session_factory)  # no exception
+
+
+async def test_startup_refuses_a_shop_telegram_channel_with_a_placeholder_secret(pizzeria,
+                                                                                  settings):
+    await channels.save(pizzeria.db.uow(), SLUG, TELEGRAM,
+                        channels.telegram_credentials(BOT_TOKEN, "changeme"))
+    [problem] = await refusal(settings, pizzeria.db.session_factory)
+    assert problem.startswith(f"shop {SLUG}: the telegram webhook secret is a placeholder")
+    assert "--secret" in problem
+
+
+async def test_startup_refuses_a_short_whatsapp_verify_token(pizzeria, settings):
+    await channels.save(pizzeria.db.uow(), SLUG, WHATSAPP, channels.meta_credentials(
+        WHATSAPP, WA_PHONE_NUMBER_ID, WA_APP_SECRET, "wa-access-token", "short"))
+    [problem] = await refusal(settings, pizzeria.db.session_factory)
+    assert "whatsapp verify token is shorter than 16 characters" in problem
+    assert "--verify-token" in problem
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"TELEGRAM_BOT_TOKEN": BOT_TOKEN}, "TELEGRAM_WEBHOOK_SECRET is empty"),
+    ({"TELEGRAM_BOT_TOKEN": BOT_TOKEN, "TELEGRAM_WEBHOOK_SECRET": "changeme"},
+     "TELEGRAM_WEBHOOK_SECRET is a placeholder value"),
+    ({"TELEGRAM_WEBHOOK_SECRET": "tg-webhook-secret_0123456789"}, "TELEGRAM_BOT_TOKEN is empty"),
+    ({"WHATSAPP_APP_SECRET": WA_APP_SECRET}, "WHATSAPP_VERIFY_TOKEN is empty"),
+    ({"WHATSAPP_ACCESS_TOKEN": "EAAG-token", "WHATSAPP_VERIFY_TOKEN": "wa-verify-token-long"},
+     "WHATSAPP_APP_SECRET is empty"),
+    ({"INSTAGRAM_APP_SECRET": "abc123"}, "INSTAGRAM_APP_SECRET is shorter than 16 characters"),
+])
+def test_startup_refuses_environment_channels_with_missing_or_default_secrets(env, named):
+    problems = startup_checks.environment_problems(BotSettings(_env_file=None, **env))
+    assert len(problems) == 1 and problems[0].startswith(named), problems
+
+
+def test_startup_accepts_an_environment_without_channels():
+    assert startup_checks.environment_problems(BotSettings(_env_file=None)) == []
+
+
+async def test_startup_refuses_when_the_channels_cannot_be_read(settings, unreachable_db):
+    [problem] = await refusal(settings, unreachable_db)
+    assert problem.startswith("DATABASE_URL: cannot read the shops' channels")
