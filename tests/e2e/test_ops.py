@@ -1,6 +1,7 @@
 """Operations over HTTP: /healthz, /readyz, /metrics on the real app and database."""
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from bot.ops.logging import configure_logging
 from bot.server import init_app
 from bot.settings import BotSettings
 from bot.webhooks import channels
+from bot.webhooks.keys import INBOX_WORKER
 from ingestion.drafts.service import approve_draft
 from ingestion.errors import DraftAlreadyDecided
 from orders.db import make_engine, make_session_factory, new_id, utcnow
@@ -257,3 +259,30 @@ def test_startup_accepts_an_environment_without_channels():
 async def test_startup_refuses_when_the_channels_cannot_be_read(settings, unreachable_db):
     [problem] = await refusal(settings, unreachable_db)
     assert problem.startswith("DATABASE_URL: cannot read the shops' channels")
+
+
+# --- graceful shutdown ----------------------------------------------------------------------
+
+async def test_shutdown_lets_the_worker_finish_the_inbox_row_in_hand(aiohttp_client, pizzeria,
+                                                                     settings):
+    app = init_app(settings, pizzeria.db.session_factory)  # with its own inbox worker
+    client = await aiohttp_client(app)
+    worker = app[INBOX_WORKER]
+    in_hand = asyncio.Event()
+    catalog = worker.catalogs.get
+
+    async def slow_catalog(*args):
+        in_hand.set()
+        await asyncio.sleep(0.3)  # shutdown starts while this row is being processed
+        return await catalog(*args)
+
+    worker.catalogs.get = slow_catalog
+    assert (await post_telegram(client, payload("telegram/message.json"))).status == 200
+    await asyncio.wait_for(in_hand.wait(), 5)
+
+    await client.close()  # stop serving, run the cleanup contexts
+
+    [row] = await pizzeria.inbox()
+    assert row.status == "done"
+    [draft] = await pizzeria.drafts()
+    assert draft.status == "pending_review"
