@@ -21,6 +21,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 
+import structlog
 from aiohttp import web
 from prometheus_client import (
     REGISTRY,
@@ -61,11 +62,14 @@ async def observe_requests(request: web.Request,
                            handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                            ) -> web.StreamResponse:
     """Count webhook answers by channel and status; log every request as one event (the path
-    without its query string: WhatsApp's verification puts the verify token there)."""
+    without its query string: WhatsApp's verification puts the verify token there). Log lines
+    written while handling the request carry its channel and shop too."""
     started = time.perf_counter()
     status = 500
+    channel, shop = webhook_channel(request.path), request.match_info.get("shop")
     try:
-        response = await handler(request)
+        with structlog.contextvars.bound_contextvars(**_known(channel=channel, shop=shop)):
+            response = await handler(request)
         status = response.status
         return response
     except web.HTTPException as exc:
@@ -73,15 +77,17 @@ async def observe_requests(request: web.Request,
         raise
     finally:
         elapsed = time.perf_counter() - started
-        channel = webhook_channel(request.path)
         if channel is not None:
             WEBHOOK_REQUESTS.labels(channel=channel, status=str(status)).inc()
             WEBHOOK_SECONDS.labels(channel=channel).observe(elapsed)
         if request.path not in ("/healthz", "/readyz", "/metrics"):
             log.info("request", extra={"method": request.method, "path": request.path,
-                                       "status": status, "channel": channel,
-                                       "shop": request.match_info.get("shop"),
-                                       "ms": round(elapsed * 1000, 2)})
+                                       "status": status, "ms": round(elapsed * 1000, 2),
+                                       **_known(channel=channel, shop=shop)})
+
+
+def _known(**fields: str | None) -> dict[str, str]:
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 def webhook_channel(path: str) -> str | None:

@@ -286,3 +286,14 @@ async def test_shutdown_lets_the_worker_finish_the_inbox_row_in_hand(aiohttp_cli
     assert row.status == "done"
     [draft] = await pizzeria.drafts()
     assert draft.status == "pending_review"
+
+
+async def test_logs_written_while_handling_a_webhook_carry_its_channel_and_shop(
+        aiohttp_client, settings, unreachable_db, json_log):
+    buffer, lines = json_log
+    configure_logging("INFO", buffer)
+    client = await aiohttp_client(init_app(settings, unreachable_db, run_worker=False))
+    assert (await post_telegram(client, payload("telegram/message.json"))).status == 503
+    [warning] = [e for e in lines() if e["event"].startswith("database unavailable")]
+    assert (warning["channel"], warning["shop"], warning["level"]) == ("telegram", SLUG, "warning")
+    assert "two large pepperoni" not in buffer.getvalue()
