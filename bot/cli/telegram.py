@@ -71,7 +71,7 @@ async def set_webhook(settings: BotSettings, slug: str) -> Registered:
     try:
         async with UnitOfWork(make_session_factory(engine)).reading() as uow:
             await uow.shops.by_slug(slug)
-            channel = await channels.telegram_of(uow.session, slug)
+            channel = await channels.telegram_of(uow.session, slug, settings)
     finally:
         await engine.dispose()
     if channel is None:

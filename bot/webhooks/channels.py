@@ -1,14 +1,24 @@
-"""Channel credentials: stored by `orderbot channel add`, looked up by every webhook."""
+"""Channel credentials: stored by `orderbot channel add`, looked up by every webhook.
+
+The first shop (the oldest) may take its credentials from the environment instead (DESIGN.md,
+Contracts): a kind it has no stored channel of is made from TELEGRAM_BOT_TOKEN +
+TELEGRAM_WEBHOOK_SECRET, WHATSAPP_PHONE_NUMBER_ID + WHATSAPP_APP_SECRET (+ WHATSAPP_VERIFY_TOKEN,
+WHATSAPP_ACCESS_TOKEN), INSTAGRAM_ACCOUNT_ID + INSTAGRAM_APP_SECRET (+ INSTAGRAM_ACCESS_TOKEN).
+A stored channel always wins. The lookups read the process environment (`environment()`,
+read once) unless given `env`.
+"""
 from __future__ import annotations
 
 import hmac
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import INSTAGRAM, TELEGRAM, WHATSAPP, Channel
+from bot.settings import BotSettings
 from bot.webhooks.errors import AccountTaken, InvalidCredential
 from orders.db import utcnow
 from orders.models import Shop
@@ -70,27 +80,83 @@ async def save(uow: UnitOfWork, shop_slug: str, kind: str, fields: dict) -> Stor
     return Stored(channel, created)
 
 
-async def telegram_of(session: AsyncSession, shop_slug: str) -> Channel | None:
-    return await session.scalar(
+async def telegram_of(session: AsyncSession, shop_slug: str,
+                      env: BotSettings | None = None) -> Channel | None:
+    stored = await session.scalar(
         select(Channel).join(Shop, Shop.id == Channel.shop_id)
         .where(Shop.slug == shop_slug, Channel.kind == TELEGRAM))
+    if stored is not None:
+        return stored
+    first = await first_shop_channel(session, TELEGRAM, env)
+    return first[1] if first is not None and first[0] == shop_slug else None
 
 
-async def by_account(session: AsyncSession, kind: str, account_ids: set[str]) -> dict[str, Channel]:
+async def telegram_all(session: AsyncSession, env: BotSettings | None = None) -> list[Channel]:
+    """Every shop's Telegram channel (the first shop's from the environment included)."""
+    found = list(await session.scalars(select(Channel).where(Channel.kind == TELEGRAM)))
+    first = await first_shop_channel(session, TELEGRAM, env)
+    return found + ([first[1]] if first is not None else [])
+
+
+async def by_account(session: AsyncSession, kind: str, account_ids: set[str],
+                     env: BotSettings | None = None) -> dict[str, Channel]:
     """The channels the posted ids route to, by account id (ids nobody registered are absent)."""
     rows = await session.scalars(
         select(Channel).where(Channel.kind == kind, Channel.account_id.in_(account_ids)))
-    return {row.account_id: row for row in rows}
+    routed = {row.account_id: row for row in rows}
+    if account_ids - routed.keys():
+        first = await first_shop_channel(session, kind, env)
+        if first is not None and first[1].account_id in account_ids - routed.keys():
+            routed[first[1].account_id] = first[1]
+    return routed
 
 
-async def verify_token_known(session: AsyncSession, token: str) -> bool:
+async def verify_token_known(session: AsyncSession, token: str,
+                             env: BotSettings | None = None) -> bool:
     """Whether any shop's WhatsApp channel has this verify token (compared in constant time)."""
-    tokens = await session.scalars(
+    tokens = list(await session.scalars(
         select(Channel.verify_token).where(Channel.kind == WHATSAPP,
-                                           Channel.verify_token.is_not(None)))
+                                           Channel.verify_token.is_not(None))))
+    first = await first_shop_channel(session, WHATSAPP, env)
+    if first is not None and first[1].verify_token:
+        tokens.append(first[1].verify_token)
     given = token.encode()
     # A list, not a generator: every token is compared, so the timing says nothing of which.
     return any([hmac.compare_digest(given, known.encode()) for known in tokens])  # noqa: C419
+
+
+@lru_cache(maxsize=1)
+def environment() -> BotSettings:
+    """The process environment's settings, read once (tests call `environment.cache_clear()`)."""
+    return BotSettings()
+
+
+def from_environment(kind: str, env: BotSettings) -> dict[str, str | None] | None:
+    """The channel fields the environment gives for `kind`; None unless all it needs are set."""
+    if kind == TELEGRAM and env.TELEGRAM_BOT_TOKEN and env.TELEGRAM_WEBHOOK_SECRET:
+        bot_id = _BOT_TOKEN.match(env.TELEGRAM_BOT_TOKEN)
+        return {"account_id": bot_id.group(1) if bot_id else None,
+                "token": env.TELEGRAM_BOT_TOKEN, "secret": env.TELEGRAM_WEBHOOK_SECRET}
+    if kind == WHATSAPP and env.WHATSAPP_PHONE_NUMBER_ID and env.WHATSAPP_APP_SECRET:
+        return {"account_id": env.WHATSAPP_PHONE_NUMBER_ID, "token": env.WHATSAPP_ACCESS_TOKEN,
+                "secret": env.WHATSAPP_APP_SECRET, "verify_token": env.WHATSAPP_VERIFY_TOKEN}
+    if kind == INSTAGRAM and env.INSTAGRAM_ACCOUNT_ID and env.INSTAGRAM_APP_SECRET:
+        return {"account_id": env.INSTAGRAM_ACCOUNT_ID, "token": env.INSTAGRAM_ACCESS_TOKEN,
+                "secret": env.INSTAGRAM_APP_SECRET}
+    return None
+
+
+async def first_shop_channel(session: AsyncSession, kind: str,
+                             env: BotSettings | None = None) -> tuple[str, Channel] | None:
+    """(slug, channel) of the oldest shop from the environment, when it has none of `kind`
+    stored. The channel is never added to the session: nothing of it is written."""
+    fields = from_environment(kind, env or environment())
+    if fields is None:
+        return None
+    shop = await session.scalar(select(Shop).order_by(Shop.created_at, Shop.id).limit(1))
+    if shop is None or await session.get(Channel, (shop.id, kind)) is not None:
+        return None
+    return shop.slug, Channel(shop_id=shop.id, kind=kind, **fields)
 
 
 def masked(secret: str | None) -> str:

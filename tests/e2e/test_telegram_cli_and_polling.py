@@ -5,9 +5,25 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.cli import main
+from bot.models import INSTAGRAM, TELEGRAM, WHATSAPP, Channel
+from bot.server import init_app
+from bot.settings import BotSettings
+from bot.webhooks import channels
+from ingestion.models import InboxMessage
 from orders.migrate import upgrade
+from tests.e2e.conftest import (
+    IG_ACCOUNT_ID,
+    IG_APP_SECRET,
+    SLUG,
+    WA_APP_SECRET,
+    WA_PHONE_NUMBER_ID,
+    WA_VERIFY_TOKEN,
+    meta_post,
+    payload,
+)
 from tests.standins.telegram_api import StandIn
 
 TOKEN = "7012345678:AAF-cli-token_for_luigis"
@@ -81,3 +97,125 @@ async def test_set_webhook_reports_telegram_refusing_a_plain_http_url(cli, api, 
     assert rc == 1 and "Telegram did not register the webhook" in err and "https url" in err
     assert SECRET not in err
     assert api.webhook(TOKEN) is None
+
+
+async def test_set_webhook_uses_the_first_shops_credentials_from_the_environment(
+        cli, api, monkeypatch):
+    await _luigis(cli, telegram=False)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", SECRET)
+    rc, out, _ = await cli("telegram", "set-webhook", "--shop", "luigis")
+    assert rc == 0 and "/webhooks/telegram/luigis" in out
+    assert api.webhook(TOKEN)["secret_token"] == SECRET
+
+
+# --- the first shop's credentials from the environment -----------------------------------------
+
+@pytest.fixture
+def first_shop_env(monkeypatch):
+    """Set environment variables for `channels.environment()` (read once, so re-read here)."""
+    def set_env(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        channels.environment.cache_clear()
+    channels.environment.cache_clear()
+    yield set_env
+    monkeypatch.undo()
+    channels.environment.cache_clear()
+
+
+def _env(**values: str) -> BotSettings:
+    return BotSettings(_env_file=None, **values)
+
+
+TG_ENV = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": SECRET}
+WA_ENV = {"WHATSAPP_PHONE_NUMBER_ID": WA_PHONE_NUMBER_ID, "WHATSAPP_APP_SECRET": WA_APP_SECRET,
+          "WHATSAPP_VERIFY_TOKEN": WA_VERIFY_TOKEN, "WHATSAPP_ACCESS_TOKEN": "wa-access"}
+IG_ENV = {"INSTAGRAM_ACCOUNT_ID": IG_ACCOUNT_ID, "INSTAGRAM_APP_SECRET": IG_APP_SECRET}
+
+
+async def test_only_the_oldest_shop_takes_telegram_credentials_from_the_environment(db, make):
+    first, second = await make.shop("first"), await make.shop("second")
+    env = _env(**TG_ENV)
+    async with db.uow() as uow:
+        channel = await channels.telegram_of(uow.session, "first", env)
+        assert (channel.shop_id, channel.token, channel.secret, channel.account_id) == (
+            first.id, TOKEN, SECRET, "7012345678")
+        assert await channels.telegram_of(uow.session, "second", env) is None
+        assert await channels.telegram_of(uow.session, "first", _env()) is None
+        assert await channels.telegram_of(  # both settings are needed
+            uow.session, "first", _env(TELEGRAM_BOT_TOKEN=TOKEN)) is None
+        assert [c.shop_id for c in await channels.telegram_all(uow.session, env)] == [first.id]
+    async with db.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(Channel)) == 0
+    assert second.id != first.id
+
+
+async def test_a_stored_channel_wins_over_the_environment(db, make):
+    await make.shop("first")
+    await channels.save(db.uow(), "first", TELEGRAM,
+                        channels.telegram_credentials("7000000001:stored-token", "stored_secret"))
+    async with db.uow() as uow:
+        channel = await channels.telegram_of(uow.session, "first", _env(**TG_ENV))
+        assert (channel.token, channel.secret) == ("7000000001:stored-token", "stored_secret")
+        assert len(await channels.telegram_all(uow.session, _env(**TG_ENV))) == 1
+
+
+async def test_whatsapp_and_instagram_route_their_ids_from_the_environment(db, make):
+    first = await make.shop("first")
+    await make.shop("second")
+    env = _env(**WA_ENV, **IG_ENV)
+    async with db.uow() as uow:
+        routed = await channels.by_account(uow.session, WHATSAPP, {WA_PHONE_NUMBER_ID, "999"}, env)
+        assert list(routed) == [WA_PHONE_NUMBER_ID]
+        assert (routed[WA_PHONE_NUMBER_ID].shop_id, routed[WA_PHONE_NUMBER_ID].secret) == (
+            first.id, WA_APP_SECRET)
+        assert await channels.verify_token_known(uow.session, WA_VERIFY_TOKEN, env)
+        assert not await channels.verify_token_known(uow.session, "guess", env)
+        assert list(await channels.by_account(uow.session, INSTAGRAM, {IG_ACCOUNT_ID}, env)) == [
+            IG_ACCOUNT_ID]
+        # Without the phone-number id the environment cannot route anything.
+        no_id = _env(WHATSAPP_APP_SECRET=WA_APP_SECRET, WHATSAPP_VERIFY_TOKEN=WA_VERIFY_TOKEN)
+        assert await channels.by_account(uow.session, WHATSAPP, {WA_PHONE_NUMBER_ID}, no_id) == {}
+        assert not await channels.verify_token_known(uow.session, WA_VERIFY_TOKEN, no_id)
+
+
+@pytest.fixture
+async def env_app(aiohttp_client, db, make, settings):
+    """The real app for two shops with no stored channels; the first one's come from the env."""
+    await make.shop(SLUG)
+    await make.shop("marios")
+    return await aiohttp_client(init_app(settings, db.session_factory, run_worker=False))
+
+
+async def test_webhooks_accept_the_first_shops_environment_credentials(
+        env_app, db, first_shop_env):
+    first_shop_env(**TG_ENV, **WA_ENV)
+    tg = payload("telegram/message.json")
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    assert (await env_app.post(f"/webhooks/telegram/{SLUG}", json=tg, headers=headers)).status == 200
+    assert (await env_app.post("/webhooks/telegram/marios", json=tg, headers=headers)).status == 404
+    wrong = {"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+    assert (await env_app.post(f"/webhooks/telegram/{SLUG}", json=tg, headers=wrong)).status == 401
+    verify = await env_app.get("/webhooks/whatsapp", params={
+        "hub.mode": "subscribe", "hub.verify_token": WA_VERIFY_TOKEN, "hub.challenge": "42"})
+    assert verify.status == 200 and await verify.text() == "42"
+    wa = await env_app.post("/webhooks/whatsapp",
+                            **meta_post(payload("whatsapp/text.json"), WA_APP_SECRET))
+    assert wa.status == 200
+    async with db.uow() as uow:
+        rows = list(await uow.session.scalars(select(InboxMessage)))
+    assert sorted(r.channel for r in rows) == ["telegram", "whatsapp"]
+    assert {r.shop_id for r in rows} == {await _shop_id(db, SLUG)}
+
+
+async def test_without_environment_credentials_the_shop_has_no_channels(env_app, first_shop_env):
+    first_shop_env()
+    resp = await env_app.post(f"/webhooks/telegram/{SLUG}", json=payload("telegram/message.json"),
+                              headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+    assert resp.status == 404
+
+
+async def _shop_id(db, slug: str):
+    async with db.uow() as uow:
+        return (await uow.shops.by_slug(slug)).id
