@@ -31,6 +31,8 @@ def parse_json(body: bytes) -> dict[str, Any]:
         data = json.loads(body)
     except ValueError:
         raise BadPayload("the body is not JSON") from None
+    except RecursionError:  # nesting deeper than the decoder's recursion limit
+        raise BadPayload("the JSON is nested too deeply") from None
     if not isinstance(data, dict):
         raise BadPayload("the body is not a JSON object")
     return data
