@@ -19,7 +19,7 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import ops
+from bot import api, ops
 from bot.webhooks import instagram, telegram, whatsapp
 from bot.webhooks.errors import StoreUnavailable, WebhookError
 from bot.webhooks.keys import INBOX_WORKER, SESSIONS, SETTINGS, TELEGRAM_BOTS
@@ -51,6 +51,7 @@ def init_app(settings: Settings, session_factory: async_sessionmaker[AsyncSessio
     app.router.add_get("/webhooks/whatsapp", whatsapp.verify)
     app.router.add_post("/webhooks/whatsapp", whatsapp.receive_notification)
     app.router.add_post("/webhooks/instagram", instagram.receive_notification)
+    api.setup(app)  # the seller HTTP API under /api/v1
     ops.mount(app)  # /healthz, /readyz, /metrics and the request-metrics middleware
     return app
 
