@@ -365,3 +365,39 @@ def test_money_in_bodies_is_decimal():
     from bot.api.schemas import RefundBody
 
     assert RefundBody.model_validate({"amount": "1.10"}).amount == Decimal("1.10")
+
+
+async def test_approval_that_runs_out_of_stock_is_409_with_the_reason(client, make, pizzeria,
+                                                                     seller, candles):
+    await make.order(await make.member(pizzeria.shop, "agent"), [("CANDLE", 9)])
+    draft = await a_draft(client, pizzeria, seller, "3 candles")
+    assert [(l["sku"], l["quantity"]) for l in draft["lines"]] == [("CANDLE", 3)]
+    resp = await client.post(f"{API}/drafts/{draft['id']}/approve", headers=seller)
+    assert resp.status == 409
+    body = await resp.json()
+    assert body["code"] == "approval_failed" and "candle" in body["reason"]
+    still = await (await client.get(f"{API}/drafts/{draft['id']}", headers=seller)).json()
+    assert still["status"] == "pending_review" and still["order_number"] is None
+    assert await stock_of(pizzeria.db, candles.id) == 1
+
+
+async def test_two_sellers_approving_at_once_make_one_order(client, make, pizzeria, seller):
+    import asyncio
+
+    other = await member(make, pizzeria.shop, "agent", "Omar")
+    draft = await a_draft(client, pizzeria, seller)
+    url = f"{API}/drafts/{draft['id']}/approve"
+    answers = await asyncio.gather(client.post(url, headers=seller), client.post(url, headers=other))
+    assert sorted(r.status for r in answers) == [200, 409]
+    assert await count(pizzeria.db, Order) == 1
+
+
+async def test_viewer_may_not_move_an_order_and_unknown_api_paths_answer_json(client, make,
+                                                                             pizzeria):
+    order = await make.order(await make.member(pizzeria.shop, "agent"), [("PIZZA", 1)])
+    viewer = await member(make, pizzeria.shop, "viewer")
+    resp = await client.post(f"{API}/orders/{order.number}/transitions", headers=viewer,
+                             json={"to": "confirmed"})
+    assert resp.status == 403 and (await resp.json())["code"] == "forbidden"
+    missing = await client.get(f"{API}/nothing-here", headers=viewer)
+    assert missing.status == 404 and "error" in await missing.json()
