@@ -7,14 +7,17 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
+from bot import polling
 from bot.cli import main
 from bot.models import INSTAGRAM, TELEGRAM, WHATSAPP, Channel
+from bot.polling import TelegramPoller
 from bot.server import init_app
 from bot.settings import BotSettings
 from bot.webhooks import channels
 from ingestion.models import InboxMessage
 from orders.migrate import upgrade
 from tests.e2e.conftest import (
+    BOT_TOKEN,
     IG_ACCOUNT_ID,
     IG_APP_SECRET,
     SLUG,
@@ -219,3 +222,71 @@ async def test_without_environment_credentials_the_shop_has_no_channels(env_app,
 async def _shop_id(db, slug: str):
     async with db.uow() as uow:
         return (await uow.shops.by_slug(slug)).id
+
+
+# --- polling mode ------------------------------------------------------------------------------
+
+def _poller(pizzeria, api, **kwargs) -> TelegramPoller:
+    channel = Channel(shop_id=pizzeria.shop.id, kind=TELEGRAM, token=BOT_TOKEN, secret="unused")
+    return TelegramPoller(pizzeria.db.session_factory, channel, api.base_url, timeout=0, **kwargs)
+
+
+def _update(update_id: int, text: str) -> dict:
+    data = payload("telegram/message.json")
+    data["update_id"] = update_id
+    data["message"]["text"] = text
+    return data
+
+
+async def test_polled_updates_are_stored_like_webhook_ones_and_become_drafts(pizzeria, api):
+    message = api.queue_update(BOT_TOKEN, payload("telegram/message.json"))
+    api.queue_update(BOT_TOKEN, {"update_id": message["update_id"] + 1,
+                                 "channel_post": message["message"]})  # not ours: skipped
+    woken = []
+    poller = _poller(pizzeria, api, on_stored=lambda: woken.append(1))
+    async with poller.bot:
+        assert await poller.poll_once() == 1
+        assert poller.offset == message["update_id"] + 2
+        assert await poller.poll_once() == 0  # this getUpdates confirmed the batch
+    [row] = await pizzeria.inbox()
+    assert (row.shop_id, row.channel, row.external_id, row.kind) == (
+        pizzeria.shop.id, "telegram", str(message["update_id"]), "text")
+    assert row.message["sender_name"] == "Ana Lima" and woken == [1]
+    [first, second] = api.calls_of("getUpdates", BOT_TOKEN)
+    assert second.params["offset"] in (message["update_id"] + 2, str(message["update_id"] + 2))
+    assert first.params["allowed_updates"] == ["message", "edited_message", "callback_query"]
+    await pizzeria.drain()
+    [draft] = await pizzeria.drafts()
+    assert draft.channel == "telegram" and draft.chat_id == "412345678"
+    assert {(line["sku"], line["quantity"]) for line in draft.content["lines"]} == {
+        ("PEPPERONI_PIZZA", 2), ("COKE", 1)}
+
+
+async def test_an_update_served_twice_is_stored_once(pizzeria, api):
+    api.queue_update(BOT_TOKEN, _update(500, "2 margherita pizzas"))
+    crashed = _poller(pizzeria, api)
+    async with crashed.bot:
+        assert await crashed.poll_once() == 1  # stored; its offset never reached Telegram
+    restarted = _poller(pizzeria, api)
+    async with restarted.bot:
+        assert await restarted.poll_once() == 0  # the same update_id, served again
+    assert [c.status for c in api.calls_of("getUpdates")] == [200, 200]
+    assert await pizzeria.inbox_count() == 1
+    await pizzeria.drain()
+    assert len(await pizzeria.drafts()) == 1
+
+
+async def test_serve_with_polling_turns_queued_updates_into_drafts(
+        aiohttp_client, pizzeria, api, settings):
+    """The app as `orderbot serve --polling` builds it: its own worker and a poller per bot."""
+    settings = settings.model_copy(update={"TELEGRAM_API_BASE_URL": api.base_url})
+    app = init_app(settings, pizzeria.db.session_factory)
+    app.cleanup_ctx.append(polling.pollers(settings))
+    api.queue_update(BOT_TOKEN, payload("telegram/message.json"))
+    await aiohttp_client(app)
+    for _ in range(100):
+        if await pizzeria.drafts():
+            break
+        await asyncio.sleep(0.05)
+    assert len(await pizzeria.drafts()) == 1
+    assert api.calls_of("deleteWebhook", BOT_TOKEN)  # polling and a webhook exclude each other
