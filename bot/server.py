@@ -20,7 +20,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import api, ops
-from bot.webhooks import instagram, telegram, whatsapp
+from bot.outbox.app import outbox_dispatcher
+from bot.webhooks import instagram, intake, telegram, whatsapp
 from bot.webhooks.errors import StoreUnavailable, WebhookError
 from bot.webhooks.keys import INBOX_WORKER, SESSIONS, SETTINGS, TELEGRAM_BOTS
 from bot.webhooks.telegram_bots import TelegramBots
@@ -46,7 +47,9 @@ def init_app(settings: Settings, session_factory: async_sessionmaker[AsyncSessio
     app[SETTINGS] = settings
     app[TELEGRAM_BOTS] = TelegramBots(settings.TELEGRAM_API_BASE_URL)
     app.cleanup_ctx.append(_database(session_factory))
+    app.cleanup_ctx.append(intake.group_commit)  # webhook requests share inbox commits
     app.cleanup_ctx.append(_inbox_worker(run_worker))
+    app.cleanup_ctx.append(outbox_dispatcher(run_worker))  # sends the outbox after commit
     app.router.add_post("/webhooks/telegram/{shop}", telegram.receive_update)
     app.router.add_get("/webhooks/whatsapp", whatsapp.verify)
     app.router.add_post("/webhooks/whatsapp", whatsapp.receive_notification)

@@ -11,6 +11,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import bot.models  # noqa: F401
+import bot.outbox.models  # noqa: F401
 import ingestion.models  # noqa: F401  (registers the tables on Base.metadata)
 import orders.models  # noqa: F401
 from orders.db import Base, make_engine

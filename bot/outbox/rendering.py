@@ -1,0 +1,55 @@
+"""Outbox rows to text, through the pure renderers of `bot/messages.py` (as the demo does)."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot import messages
+from bot.messages import DraftCard
+from ingestion.models import Draft, DraftEvent
+from orders.models import Customer, OutboxMessage
+from orders.uow import UnitOfWork
+
+CARD_KINDS = ("draft.created", "draft.updated")
+BUTTONS_LINE = "  [Approve] [Edit] [Reject]"  # the text card's stand-in for the real buttons
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str | None          # None: nothing for this recipient to read
+    draft_id: uuid.UUID | None = None
+    with_buttons: bool = False
+
+
+async def render(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog) -> Rendered:
+    if row.kind in CARD_KINDS or row.kind == "draft.decided":
+        return await _seller(uow, row, catalog)
+    return Rendered(messages.customer_text(row.kind, row.payload, catalog))
+
+
+async def _seller(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog) -> Rendered:
+    draft_id = uuid.UUID(row.payload["draft_id"])
+    draft = await uow.session.scalar(select(Draft).where(Draft.shop_id == row.shop_id,
+                                                         Draft.id == draft_id))
+    if draft is None:
+        return Rendered(None, draft_id)
+    customer = await uow.session.get(Customer, (draft.shop_id, draft.customer_id))
+    edited_by = await _last_editor(uow, draft) if draft.edited else None
+    card = DraftCard(draft.content, draft.confidence, customer.name if customer else "a customer",
+                     draft.channel, draft.source, edited_by)
+    text = messages.seller_card(card, catalog, updated=row.kind == "draft.updated")
+    if row.kind == "draft.decided":
+        # The card stays readable, its buttons give way to who decided.
+        body = text.removesuffix("\n" + BUTTONS_LINE)
+        return Rendered(body + "\n" + messages.seller_decision(row.payload, draft.reason), draft_id)
+    return Rendered(text.removesuffix("\n" + BUTTONS_LINE), draft_id, with_buttons=True)
+
+
+async def _last_editor(uow: UnitOfWork, draft: Draft) -> str | None:
+    return await uow.session.scalar(
+        select(DraftEvent.actor_name).where(DraftEvent.shop_id == draft.shop_id,
+                                            DraftEvent.draft_id == draft.id,
+                                            DraftEvent.kind == "edited")
+        .order_by(DraftEvent.created_at.desc()).limit(1))
