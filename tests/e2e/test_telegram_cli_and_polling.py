@@ -277,8 +277,11 @@ async def test_an_update_served_twice_is_stored_once(pizzeria, api):
 
 
 async def test_serve_with_polling_turns_queued_updates_into_drafts(
-        aiohttp_client, pizzeria, api, settings):
-    """The app as `orderbot serve --polling` builds it: its own worker and a poller per bot."""
+        aiohttp_client, pizzeria, api, settings, monkeypatch):
+    """The app as `orderbot serve --polling` builds it: its own worker and a poller per bot;
+    a failed getUpdates (500) is paused over and polled again."""
+    monkeypatch.setattr(polling, "ERROR_PAUSE", 0.01)
+    api.fail("getUpdates", times=1)
     settings = settings.model_copy(update={"TELEGRAM_API_BASE_URL": api.base_url})
     app = init_app(settings, pizzeria.db.session_factory)
     app.cleanup_ctx.append(polling.pollers(settings))
@@ -290,3 +293,4 @@ async def test_serve_with_polling_turns_queued_updates_into_drafts(
         await asyncio.sleep(0.05)
     assert len(await pizzeria.drafts()) == 1
     assert api.calls_of("deleteWebhook", BOT_TOKEN)  # polling and a webhook exclude each other
+    assert [c.status for c in api.calls_of("getUpdates")][:2] == [500, 200]
