@@ -277,3 +277,35 @@ async def test_the_server_runs_the_dispatcher_and_flushes_on_stop(shop, telegram
     await client.close()  # graceful stop: what is due is flushed
     assert len(ok_sends(telegram_api)) == 3
     assert {r.status for r in await rows(shop.db)} == {"sent"}
+
+
+async def test_a_row_failing_every_time_is_dead_after_max_attempts(shop, telegram_api, graph_api):
+    telegram_api.fail("sendMessage", times=10, status=502)
+    await enqueue(shop.db, shop.shop)
+    await settle(shop.db, dispatcher(shop.db, telegram_api, graph_api, max_attempts=3))
+    [row] = await rows(shop.db)
+    assert (row.status, row.attempts) == ("dead", 3) and row.last_error.startswith("Telegram: ")
+    assert len(telegram_api.calls_of("sendMessage")) == 3
+
+
+async def test_the_dispatcher_keeps_running_when_the_database_fails(shop, telegram_api, graph_api,
+                                                                     monkeypatch):
+    d = dispatcher(shop.db, telegram_api, graph_api, idle_wait=0.01)
+    real, failures = d.run_once, []
+
+    async def flaky() -> int:
+        if len(failures) < 1:
+            failures.append(1)
+            raise ConnectionRefusedError("database down")
+        return await real()
+    monkeypatch.setattr(d, "run_once", flaky)
+    await enqueue(shop.db, shop.shop)
+    task = asyncio.create_task(d.run())
+    for _ in range(300):
+        if ok_sends(telegram_api):
+            break
+        await asyncio.sleep(0.01)
+    await d.stop()
+    await asyncio.wait_for(task, 5)
+    await d.senders.close()
+    assert failures and len(ok_sends(telegram_api)) == 1
