@@ -46,8 +46,9 @@ def trim_bytes(text: str, limit: int) -> str:
 
 
 class GraphSender:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, *, timeout: float = TIMEOUT.total or 15) -> None:
         self.base_url = base_url.rstrip("/")
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
 
     async def close(self) -> None:
@@ -67,7 +68,7 @@ class GraphSender:
 
     async def _post(self, path: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
         if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=TIMEOUT)
+            self._session = aiohttp.ClientSession(timeout=self.timeout)
         try:
             async with self._session.post(self.base_url + path, json=body,
                                           headers={"Authorization": f"Bearer {token}"}) as resp:

@@ -3,7 +3,13 @@
 Limits (DESIGN.md, Channels): about 1 message/s per chat, 20/min per group, 30/s per bot. They
 are token buckets checked *before* a send; a message that would exceed one is not sent and not
 dropped: the dispatcher puts it back with the wait (`RateLimited`), so one busy chat never holds
-up the others. Tests pass faster `Limits`.
+up the others. Tests pass faster `Limits`. The buckets live in the process: several
+`orderbot serve` processes sending for the same bot each keep their own (Telegram's 429 and its
+`retry_after` are the backstop then).
+
+Our own buckets rather than aiolimiter: aiolimiter's `acquire()` waits in place, which would
+hold a whole batch behind one busy chat; a bucket that *answers how long to wait* lets the row go
+back to the outbox instead.
 """
 from __future__ import annotations
 

@@ -309,3 +309,15 @@ async def test_the_dispatcher_keeps_running_when_the_database_fails(shop, telegr
     await asyncio.wait_for(task, 5)
     await d.senders.close()
     assert failures and len(ok_sends(telegram_api)) == 1
+
+
+async def test_a_graph_api_timeout_is_retried(shop, telegram_api, graph_api):
+    graph_api.stall(times=1, seconds=0.5)
+    await enqueue(shop.db, shop.shop, chat="15551234567", channel="whatsapp")
+    d = OutboxDispatcher(shop.db.session_factory,
+                         Senders(TelegramSender(telegram_api.base_url, limits=FAST),
+                                 GraphSender(graph_api.base_url, timeout=0.2)), first_retry=0.05)
+    await settle(shop.db, d)
+    [row] = await rows(shop.db)
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert len(graph_api.ok()) == 1

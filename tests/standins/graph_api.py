@@ -4,6 +4,7 @@
         settings.GRAPH_API_BASE_URL = graph.base_url
         graph.rate_limit(times=1, retry_after=2)      # next call: 429 with Retry-After: 2
         graph.fail(times=2, status=500)               # next 2 calls: 500 (or any status)
+        graph.stall(times=1, seconds=1.0)             # next call answers only after a pause
         graph.calls                                   # every POST: Call(path, json, authorization, status)
 
 POST /{id}/messages (and /me/messages). A body with `messaging_product` is WhatsApp's and gets
@@ -12,6 +13,7 @@ anything else is Instagram's and gets `{"recipient_id": ..., "message_id": "mid.
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass
 from typing import Any, Self
@@ -33,6 +35,7 @@ class _Failure:
     times: int
     status: int
     retry_after: int | None = None
+    stall: float = 0.0
 
 
 class GraphStandIn:
@@ -61,6 +64,9 @@ class GraphStandIn:
     def fail(self, times: int, status: int = 500) -> None:
         self._failures.append(_Failure(times, status))
 
+    def stall(self, times: int, seconds: float) -> None:
+        self._failures.append(_Failure(times, 504, stall=seconds))
+
     def ok(self) -> list[Call]:
         return [c for c in self.calls if c.status == 200]
 
@@ -70,6 +76,10 @@ class GraphStandIn:
         for failure in self._failures:
             if failure.times > 0:
                 failure.times -= 1
+                if failure.stall:  # answers too late: the client has given up by then
+                    await asyncio.sleep(failure.stall)
+                    self.calls.append(Call(request.path, body, auth, 504))
+                    return web.json_response({"error": {"message": "stalled"}}, status=504)
                 self.calls.append(Call(request.path, body, auth, failure.status))
                 headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
                 return web.json_response(
