@@ -159,6 +159,10 @@ class OutboxDispatcher:
             rendered = await render(uow, row, catalogs[row.shop_id])
             channel = await _channel(uow.session, row.shop_id, row.channel)
             card = await _card(uow.session, row, rendered) if row.channel == TELEGRAM else None
+            if card is None and row.kind != "draft.created" and await _card_on_its_way(uow.session, row):
+                # Edits wait for the card they edit (it is being retried), else the chat would
+                # end with a fresh card, buttons and all, under the decision.
+                raise RateLimited(1.0, "(waiting for the card it edits)")
         if rendered.text is None:
             log.info("outbox row has nothing to say", extra={"kind": row.kind})
             return await self._sent(row, None, None)
@@ -232,6 +236,13 @@ async def _card(session: AsyncSession, row: OutboxMessage, rendered: Rendered) -
     return await session.scalar(select(CardDelivery).where(
         CardDelivery.shop_id == row.shop_id, CardDelivery.draft_id == rendered.draft_id,
         CardDelivery.chat_id == row.recipient))
+
+
+async def _card_on_its_way(session: AsyncSession, row: OutboxMessage) -> bool:
+    key = f"draft:{row.payload.get('draft_id')}:draft.created:v1:{row.recipient}"
+    return await session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.shop_id == row.shop_id, OutboxMessage.idempotency_key == key,
+        OutboxMessage.status == "pending")) is not None
 
 
 async def _record_card(session: AsyncSession, row: OutboxMessage, card: Rendered,

@@ -321,3 +321,16 @@ async def test_a_graph_api_timeout_is_retried(shop, telegram_api, graph_api):
     [row] = await rows(shop.db)
     assert (row.status, row.attempts) == ("sent", 2)
     assert len(graph_api.ok()) == 1
+
+
+async def test_a_decision_waits_for_the_card_it_edits(shop, telegram_api, graph_api, make):
+    await customer_writes(shop.db, shop.shop, "telegram", CUSTOMER, "two large pepperoni pizzas")
+    dana = await make.member(shop.shop, "agent", "Dana B")
+    await approve_draft(shop.db.uow(), dana, (await shop.drafts())[0].id)
+    telegram_api.fail("sendMessage", times=3, status=500)  # some first cards must be retried
+
+    await settle(shop.db, dispatcher(shop.db, telegram_api, graph_api))
+
+    for chat in SELLER_CHATS:
+        [message] = [m for m in telegram_api.sent(BOT_TOKEN) if str(m["chat"]["id"]) == chat]
+        assert "Approved by Dana B" in message["text"] and not message.get("reply_markup")
