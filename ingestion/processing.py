@@ -29,6 +29,7 @@ from orders.uow import UnitOfWork
 # Compared when deciding whether a follow-up changed the draft.
 _SUBSTANCE = ("lines", "contact", "note")
 MAX_TEXTS = 20  # a draft is re-read from at most this many messages
+SELLER_ACTIONS = frozenset({"callback"})  # handled by the chat adapters' seller handlers
 
 
 @dataclass
@@ -48,6 +49,9 @@ class Outcome:
 async def process_row(uow: UnitOfWork, row: InboxMessage, catalogs: CatalogCache) -> Outcome:
     shop = await uow.shops.get(row.shop_id)
     msg = row.message or {}
+    if row.kind in SELLER_ACTIONS:
+        # A seller's button tap, not a customer's words: never answered "I didn't understand".
+        return Outcome("seller_action", extra={"kind": row.kind})
     if row.kind not in ("text", "cart"):
         _reply(uow, shop, row, "unsupported", kind=row.kind)
         return Outcome("unsupported")

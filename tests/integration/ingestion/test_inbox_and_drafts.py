@@ -302,3 +302,13 @@ async def test_running_worker_survives_a_failing_claim_and_goes_on(pizzeria, mon
         await worker.stop()
         await task
     assert len(await drafts(pizzeria.db)) == 1 and len(calls) >= 3
+
+
+async def test_a_button_tap_is_not_answered_as_an_unsupported_message(pizzeria):
+    await pizzeria.deliver(pizzeria.message("", kind="callback", data="a:xyz:sig"))
+    await pizzeria.worker().drain()
+    async with pizzeria.db.uow() as uow:
+        row = await uow.session.scalar(select(InboxMessage))
+        replies = await uow.session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert row.status == "done" and row.result["action"] == "seller_action"
+    assert replies == 0 and await drafts(pizzeria.db) == []
