@@ -13,7 +13,10 @@ from datetime import datetime
 from sqlalchemy import and_, exists, or_, select
 
 from orders.domain.actors import Actor
+from orders.domain.financial import FinancialStatus
+from orders.domain.fulfillment import FulfillmentStatus
 from orders.domain.roles import Permission
+from orders.domain.status import OrderStatus
 from orders.errors import InvalidInput
 from orders.models import Order, OrderHistory, OrderLine, OrderMember, OrderTag
 from orders.uow import UnitOfWork
@@ -32,6 +35,18 @@ class OrderFilter:
     assigned_to: uuid.UUID | None = None
     text: str | None = None   # part of the number, customer name/phone, or a product name/sku
     include_deleted: bool = False
+
+
+def _check_values(f: OrderFilter) -> None:
+    """An unknown status is a mistake to point out, not a filter that quietly matches nothing."""
+    statuses = [f.status] if isinstance(f.status, str) else list(f.status or [])
+    for axis, values, allowed in (("status", statuses, OrderStatus),
+                                  ("financial_status", [f.financial_status], FinancialStatus),
+                                  ("fulfillment_status", [f.fulfillment_status], FulfillmentStatus)):
+        for value in values:
+            if value and value not in set(allowed):
+                raise InvalidInput(f"{axis} must be one of {', '.join(allowed)}; "
+                                   f"{value!r} is not.")
 
 
 @dataclass
@@ -60,6 +75,7 @@ async def list_orders(uow: UnitOfWork, actor: Actor, filters: OrderFilter | None
     f = filters or OrderFilter()
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}.")
+    _check_values(f)
     stmt = select(Order).where(Order.shop_id == actor.shop_id)
     if not f.include_deleted:
         stmt = stmt.where(Order.deleted_at.is_(None))

@@ -327,6 +327,8 @@ async def test_not_json_and_bad_query_are_400(client, make, pizzeria, manager):
         assert resp.status == 400, query
     assert (await client.get(f"{API}/orders?limit=500", headers=manager)).status == 400
     assert (await client.get(f"{API}/orders?cursor=zzz", headers=manager)).status == 400
+    bogus = await client.get(f"{API}/orders?status=bogus", headers=manager)
+    assert bogus.status == 400 and "status must be one of" in (await bogus.json())["error"]
 
 
 # OpenAPI --------------------------------------------------------------------------------------
