@@ -5,15 +5,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
 
 from bot.webhooks.errors import BadPayload, BadSignature, BodyTooLarge
 from bot.webhooks.keys import INBOX_WORKER, SESSIONS, SETTINGS
-from ingestion import inbox
+from ingestion.group_commit import GroupCommitter
 from ingestion.inbox import IncomingMessage
-from orders.uow import UnitOfWork
+
+GROUP_COMMIT = web.AppKey("group_commit", GroupCommitter)
+
+
+async def group_commit(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx entry (after the database's): the inbox's shared commits."""
+    committer = app[GROUP_COMMIT] = GroupCommitter(app[SESSIONS])
+    yield
+    await committer.close()
 
 
 async def read_body(request: web.Request) -> bytes:
@@ -56,13 +65,9 @@ def check_meta_signature(digest: str, body: bytes, app_secrets: set[str]) -> Non
 
 
 async def deliver(request: web.Request, messages: list[IncomingMessage]) -> web.Response:
-    """Store the messages, commit, then answer 200 (a redelivery is answered 200 too)."""
-    fresh: list[bool] = []
-    if messages:
-        uow = UnitOfWork(request.app[SESSIONS])
-        async with uow:
-            fresh = await inbox.store(uow.session, messages)
-            await uow.commit()
+    """Store the messages, commit, then answer 200 (a redelivery is answered 200 too).
+    Concurrent requests share the transaction and its commit (group commit)."""
+    fresh = await request.app[GROUP_COMMIT].store(messages)
     if any(fresh):
         request.app[INBOX_WORKER].wake()
     return web.json_response({"received": len(messages), "new": sum(fresh)})

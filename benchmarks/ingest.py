@@ -1,0 +1,275 @@
+"""Webhook ingestion on PostgreSQL: Telegram-shaped updates posted into the real app's inbox,
+against a baseline measured in the same run.
+
+    python -m benchmarks.ingest [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
+                                [--seconds 10] [--concurrency 32] [--drain-limit 120]
+                                [--no-worker]   (also: our ingest alone, worker and dispatcher off)
+
+Runs on a fresh database of its own (`orderbot_bench_ingest`, dropped afterwards), migrated with
+Alembic, with the demo pizzeria and its Telegram channel. The load comes from a second process on
+127.0.0.1 (this module with `--load`: an aiohttp client keeping `--concurrency` requests in
+flight for `--seconds`, each a distinct update from its own chat).
+
+- baseline: a bare aiohttp handler doing one asyncpg `INSERT ... ON CONFLICT DO NOTHING`
+  (autocommit: one commit per request), same server, same load.
+- ours: `bot.server.init_app` as `orderbot serve` runs it (secret check, python-telegram-bot
+  decoding, inbox insert, commit before the 200), with its inbox worker turning rows into drafts
+  while the load runs. After the load stops, the backlog is drained (at most `--drain-limit` s).
+
+The last line has the figures: both rates, their ratio, our p50/p99, drafts per second during the
+load and the drain time.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
+from sqlalchemy import func, select
+
+DB = "orderbot_bench_ingest"
+SLUG = "bench"
+BOT_TOKEN = "7012345678:AAF-bench-token_for_ingest"
+SECRET = "bench-webhook-secret_0123456789"
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = ("two large pepperoni pizzas and a coke please", "a margherita and a garlic bread",
+         "three cokes and a tiramisu", "one caesar salad and chicken wings")
+
+
+# --- the load: a second process ------------------------------------------------------------
+
+def update(n: int) -> bytes:
+    chat = 10_000_000 + n
+    return json.dumps({"update_id": n, "message": {
+        "message_id": n, "date": 1763920800, "text": TEXTS[n % len(TEXTS)],
+        "from": {"id": chat, "is_bot": False, "first_name": "Ana"},
+        "chat": {"id": chat, "first_name": "Ana", "type": "private"}}}).encode()
+
+
+async def load(url: str, seconds: float, concurrency: int, first_id: int) -> dict:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    next_id = first_id
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with ClientSession(connector=TCPConnector(limit=concurrency),
+                             timeout=ClientTimeout(total=30)) as session:
+        started = time.perf_counter()
+        deadline = started + seconds
+
+        async def sender() -> None:
+            nonlocal next_id
+            while time.perf_counter() < deadline:
+                n, next_id = next_id, next_id + 1
+                t0 = time.perf_counter()
+                async with session.post(url, data=update(n), headers=headers) as resp:
+                    await resp.read()
+                latencies.append(time.perf_counter() - t0)
+                statuses[resp.status] = statuses.get(resp.status, 0) + 1
+
+        await asyncio.gather(*(sender() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"requests": len(latencies), "ok": statuses.get(200, 0), "statuses": statuses,
+            "elapsed": elapsed, "rate": statuses.get(200, 0) / elapsed,
+            "p50_ms": 1000 * latencies[len(latencies) // 2],
+            "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]}
+
+
+async def drive(url: str, seconds: float, concurrency: int, first_id: int) -> dict:
+    """Run the load in a second process and return what it measured."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "benchmarks.ingest", "--load", url, "--seconds", str(seconds),
+        "--concurrency", str(concurrency), "--first-id", str(first_id),
+        stdout=subprocess.PIPE, cwd=ROOT)
+    out, _ = await asyncio.wait_for(proc.communicate(), seconds + 60)
+    if proc.returncode != 0:
+        raise SystemExit(f"the load process failed ({proc.returncode})")
+    return json.loads(out.decode().strip().splitlines()[-1])
+
+
+async def bot_api() -> None:
+    """A third process: the Bot API stand-in the worker's replies and seller cards go to."""
+    from tests.standins.telegram_api import StandIn
+
+    api = await StandIn().start()  # on a free port, printed for the parent
+    print(api.base_url, flush=True)
+    await asyncio.sleep(3600)
+
+
+# --- the two servers --------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, f"http://127.0.0.1:{port}"
+
+
+def baseline_app(pool: asyncpg.Pool) -> web.Application:
+    async def receive(request: web.Request) -> web.Response:
+        data = json.loads(await request.read())
+        await pool.execute("INSERT INTO bench_baseline (update_id, body) VALUES ($1, $2) "
+                           "ON CONFLICT DO NOTHING", data["update_id"], json.dumps(data))
+        return web.json_response({"ok": True})
+    app = web.Application()
+    app.router.add_post("/webhook", receive)
+    return app
+
+
+async def run_baseline(url: str, seconds: float, concurrency: int) -> dict:
+    pool = await asyncpg.create_pool(url, min_size=concurrency, max_size=concurrency)
+    await pool.execute("CREATE TABLE bench_baseline (update_id bigint PRIMARY KEY, body jsonb)")
+    runner, base = await serve(baseline_app(pool))
+    try:
+        return await drive(f"{base}/webhook", seconds, concurrency, 1)
+    finally:
+        await runner.cleanup()
+        await pool.close()
+
+
+async def setup_shop(sessions) -> None:
+    from bot.models import TELEGRAM
+    from bot.webhooks import channels
+    from orders.models import Product
+    from orders.services.shops import create_shop
+    from orders.uow import UnitOfWork
+
+    shop = await create_shop(UnitOfWork(sessions), SLUG, "Bench Pizzeria", currency="USD")
+    catalog = json.loads((ROOT / "bot/catalogs/pizzeria.json").read_text())
+    async with UnitOfWork(sessions) as uow:
+        for p in catalog["products"]:
+            uow.session.add(Product(shop_id=shop.id, sku=p["sku"], name=p["name"],
+                                    price=p["price"], options=p.get("options", []),
+                                    aliases=p.get("aliases", []), stock=p.get("stock"),
+                                    active=True))
+        await uow.commit()
+    await channels.save(UnitOfWork(sessions), SLUG, TELEGRAM,
+                        channels.telegram_credentials(BOT_TOKEN, SECRET))
+
+
+async def run_ours(url: str, seconds: float, concurrency: int, drain_limit: float,
+                   worker: bool = True) -> dict:
+    from bot.server import init_app
+    from bot.settings import BotSettings
+    from ingestion.models import Draft, InboxMessage
+    from orders.db import make_engine, make_session_factory
+    from orders.migrate import upgrade
+    from orders.uow import UnitOfWork
+
+    sa_url = url.replace("postgresql://", "postgresql+asyncpg://", 1)
+    await upgrade(sa_url)
+    engine = make_engine(sa_url)
+    sessions = make_session_factory(engine)
+    await setup_shop(sessions)
+    api = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "benchmarks.ingest", "--bot-api",
+        stdout=subprocess.PIPE, cwd=ROOT)
+    api_url = (await asyncio.wait_for(api.stdout.readline(), 30)).decode().strip()
+    settings = BotSettings(DATABASE_URL=sa_url, TELEGRAM_API_BASE_URL=api_url,
+                           GRAPH_API_BASE_URL="http://127.0.0.1:9/graph")
+
+    async def count(model, *where) -> int:
+        async with UnitOfWork(sessions).reading() as uow:
+            return await uow.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    # its own engine, inbox worker and outbox dispatcher, as served (--no-worker: neither)
+    runner, base = await serve(init_app(settings, run_worker=worker))
+    try:
+        result = await drive(f"{base}/webhooks/telegram/{SLUG}", seconds, concurrency, 1)
+        drafts_during = await count(Draft)
+        stopped = time.perf_counter()
+        left = await count(InboxMessage, InboxMessage.status.in_(("pending", "processing")))
+        while worker and left and time.perf_counter() - stopped < drain_limit:
+            await asyncio.sleep(0.5)
+            left = await count(InboxMessage, InboxMessage.status.in_(("pending", "processing")))
+        drain = time.perf_counter() - stopped
+    finally:
+        await runner.cleanup()
+        api.kill()
+        await api.wait()
+    result |= {"drafts_during": drafts_during, "draft_rate": drafts_during / result["elapsed"],
+               "drain_s": drain, "left": left, "drafts": await count(Draft),
+               "inbox": await count(InboxMessage)}
+    await engine.dispose()
+    return result
+
+
+async def main(args: argparse.Namespace) -> None:
+    admin = await asyncpg.connect(args.admin_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{DB}"')
+        url = args.admin_url.rsplit("/", 1)[0] + f"/{DB}"
+        print(f"load: {args.seconds:g} s each, {args.concurrency} requests in flight, "
+              f"from a second process on 127.0.0.1; database {DB}", flush=True)
+        base = await run_baseline(url, args.seconds, args.concurrency)
+        print(f"baseline (aiohttp + one asyncpg INSERT ... ON CONFLICT DO NOTHING): "
+              f"{base['rate']:.0f}/s, p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms, "
+              f"statuses {base['statuses']}", flush=True)
+        if not args.worker:  # ingest alone, then a fresh database for the run with the worker
+            alone = await run_ours(url, args.seconds, args.concurrency, 0, worker=False)
+            print(f"ours without worker/dispatcher: {alone['rate']:.0f}/s, p50 "
+                  f"{alone['p50_ms']:.1f} ms, p99 {alone['p99_ms']:.1f} ms, "
+                  f"statuses {alone['statuses']}", flush=True)
+            await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+            await admin.execute(f'CREATE DATABASE "{DB}"')
+        ours = await run_ours(url, args.seconds, args.concurrency, args.drain_limit)
+        print(f"ours (init_app, inbox + commit before 200, worker running): {ours['rate']:.0f}/s, "
+              f"p50 {ours['p50_ms']:.1f} ms, p99 {ours['p99_ms']:.1f} ms, "
+              f"statuses {ours['statuses']}", flush=True)
+        drained = "drained" if not ours["left"] else f"NOT drained ({ours['left']} left)"
+        print(f"drafts: {ours['drafts_during']} made during the load "
+              f"({ours['draft_rate']:.0f}/s sustained); backlog {drained} "
+              f"{ours['drain_s']:.1f} s after the load stopped; "
+              f"inbox {ours['inbox']} rows, drafts {ours['drafts']}", flush=True)
+        print(f"ingest: ours {ours['rate']:.0f}/s vs baseline {base['rate']:.0f}/s = "
+              f"{100 * ours['rate'] / base['rate']:.0f} %, p50 {ours['p50_ms']:.1f} ms, "
+              f"p99 {ours['p99_ms']:.1f} ms; drafts {ours['draft_rate']:.0f}/s, "
+              f"drain {ours['drain_s']:.1f} s")
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        await admin.close()
+
+
+def cli() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--admin-url", default=os.environ.get(
+        "BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--drain-limit", type=float, default=120.0)
+    ap.add_argument("--no-worker", dest="worker", action="store_false",
+                    help="also measure our ingest with the inbox worker and dispatcher off")
+    ap.add_argument("--load", help=argparse.SUPPRESS)       # the second process
+    ap.add_argument("--first-id", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--bot-api", action="store_true", help=argparse.SUPPRESS)      # the third process
+    args = ap.parse_args()
+    if "127.0.0.1" not in args.admin_url and "localhost" not in args.admin_url:
+        raise SystemExit("--admin-url: this benchmark only runs against 127.0.0.1")
+    if args.bot_api:
+        asyncio.run(bot_api())
+        return
+    if args.load:
+        print(json.dumps(asyncio.run(load(args.load, args.seconds, args.concurrency,
+                                          args.first_id))))
+        return
+    asyncio.run(main(args))
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,84 @@
+"""Group commit for the inbox: concurrent webhook requests share one transaction and one commit.
+
+    committer = GroupCommitter(session_factory)
+    fresh = await committer.store(messages)   # returns once the rows are durable
+
+Each caller enqueues its messages and awaits a future. A flushing task takes everything queued,
+stores it with `inbox.store` in one transaction, commits, and resolves every waiter with its own
+per-message "new" flags; while it commits, the next callers queue up for the following round.
+Up to `rounds` rounds run at once, because `inbox.store` inserts row by row: one round at a
+time would serialize every insert on one connection. If the round fails (the database is down), every waiter of that round gets the
+exception, so each request answers 503 and nothing it sent is acknowledged.
+"""
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ingestion import inbox
+from ingestion.inbox import IncomingMessage
+from orders.uow import UnitOfWork
+
+Waiter = tuple[list[IncomingMessage], "asyncio.Future[list[bool]]"]
+
+
+class GroupCommitter:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
+                 max_batch: int = 500, rounds: int = 4) -> None:
+        self.session_factory = session_factory
+        self.max_batch = max_batch    # messages per transaction, so one round stays short
+        self.rounds = rounds          # rounds in flight at once (each holds one connection)
+        self.commits = 0              # rounds committed (tests and metrics)
+        self._queue: list[Waiter] = []
+        self._flushers: set[asyncio.Task[None]] = set()
+
+    async def store(self, messages: list[IncomingMessage]) -> list[bool]:
+        """Store `messages` in the next shared transaction; per message, True when it is new."""
+        if not messages:
+            return []
+        future: asyncio.Future[list[bool]] = asyncio.get_running_loop().create_future()
+        self._queue.append((list(messages), future))
+        if len(self._flushers) < self.rounds:
+            flusher = asyncio.create_task(self._flush(), name="inbox-group-commit")
+            self._flushers.add(flusher)
+            flusher.add_done_callback(self._flushers.discard)
+        # shield: a caller that goes away (client disconnect) must not cancel the others' round
+        return await asyncio.shield(future)
+
+    async def close(self) -> None:
+        """Wait for the round in progress and whatever is still queued (graceful shutdown)."""
+        while self._flushers:
+            await asyncio.shield(asyncio.gather(*self._flushers, return_exceptions=True))
+
+    async def _flush(self) -> None:
+        while self._queue:
+            batch = self._take()
+            try:
+                fresh = await self._commit([m for messages, _ in batch for m in messages])
+            except Exception as exc:  # noqa: BLE001  every waiter of the round gets it
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            start = 0
+            for messages, future in batch:
+                if not future.done():
+                    future.set_result(fresh[start:start + len(messages)])
+                start += len(messages)
+
+    def _take(self) -> list[Waiter]:
+        taken, size = 0, 0
+        while taken < len(self._queue) and (taken == 0 or size < self.max_batch):
+            size += len(self._queue[taken][0])
+            taken += 1
+        batch, self._queue = self._queue[:taken], self._queue[taken:]
+        return batch
+
+    async def _commit(self, messages: list[IncomingMessage]) -> list[bool]:
+        uow = UnitOfWork(self.session_factory)
+        async with uow:
+            fresh = await inbox.store(uow.session, messages)
+            await uow.commit()
+        self.commits += 1
+        return fresh

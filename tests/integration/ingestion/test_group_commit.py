@@ -1,0 +1,79 @@
+"""The inbox's group commit: concurrent callers share one transaction and one commit, each
+learns which of its messages were new, a failed round fails every waiter of that round (so each
+request answers 503), and redeliveries are still stored once."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from ingestion import inbox
+from ingestion.group_commit import GroupCommitter
+from ingestion.models import InboxMessage
+
+
+async def inbox_ids(db) -> list[str]:
+    async with db.uow() as uow:
+        return sorted(await uow.session.scalars(select(InboxMessage.external_id)))
+
+
+async def test_concurrent_callers_share_one_commit(pizzeria):
+    committer = GroupCommitter(pizzeria.db.session_factory)
+    messages = [pizzeria.message(f"a pizza {i}", external_id=f"gc-{i}") for i in range(20)]
+
+    results = await asyncio.gather(*(committer.store([m]) for m in messages))
+
+    assert results == [[True]] * 20
+    assert committer.commits == 1
+    assert await inbox_ids(pizzeria.db) == sorted(f"gc-{i}" for i in range(20))
+
+
+async def test_each_caller_gets_its_own_flags_and_duplicates_are_stored_once(pizzeria):
+    committer = GroupCommitter(pizzeria.db.session_factory)
+    await committer.store([pizzeria.message("a coke", external_id="old")])
+    old, new = (pizzeria.message("a coke", external_id=e) for e in ("old", "new"))
+
+    # a redelivery of a stored event, and the same new event posted twice in one round
+    results = await asyncio.gather(committer.store([old, new]), committer.store([new]),
+                                   committer.store([pizzeria.message("x", external_id="n2")]))
+
+    assert results == [[False, True], [False], [True]]
+    assert await inbox_ids(pizzeria.db) == ["n2", "new", "old"]
+
+
+async def test_a_failed_round_fails_every_waiter_and_stores_nothing(pizzeria, monkeypatch):
+    async def store(session, incoming):
+        raise OperationalError("INSERT INTO inbox ...", {}, ConnectionRefusedError("gone"))
+    monkeypatch.setattr(inbox, "store", store)
+    committer = GroupCommitter(pizzeria.db.session_factory)
+
+    results = await asyncio.gather(
+        *(committer.store([pizzeria.message("a pizza", external_id=f"f-{i}")]) for i in range(5)),
+        return_exceptions=True)
+
+    assert all(isinstance(r, OperationalError) for r in results), results
+    assert committer.commits == 0
+    assert await inbox_ids(pizzeria.db) == []
+
+
+async def test_callers_during_a_commit_go_into_the_next_round(pizzeria):
+    committer = GroupCommitter(pizzeria.db.session_factory)
+    first = asyncio.create_task(committer.store([pizzeria.message("a", external_id="r1")]))
+    await asyncio.sleep(0)  # the first round has started
+    later = [committer.store([pizzeria.message("b", external_id=f"r2-{i}")]) for i in range(10)]
+
+    assert await asyncio.gather(first, *later) == [[True]] * 11
+    assert committer.commits == 2
+    await committer.close()
+
+
+@pytest.mark.parametrize("max_batch", [3])
+async def test_a_round_is_bounded_by_max_batch(pizzeria, max_batch):
+    committer = GroupCommitter(pizzeria.db.session_factory, max_batch=max_batch)
+    await asyncio.gather(*(committer.store([pizzeria.message("a", external_id=f"b-{i}")])
+                           for i in range(9)))
+    assert committer.commits == 3
+    async with pizzeria.db.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(InboxMessage)) == 9
