@@ -7,13 +7,17 @@ Each caller enqueues its messages and awaits a future. A flushing task takes eve
 stores it with `inbox.store` in one transaction, commits, and resolves every waiter with its own
 per-message "new" flags; while it commits, the next callers queue up for the following round.
 Up to `rounds` rounds run at once, because `inbox.store` inserts row by row: one round at a
-time would serialize every insert on one connection. If the round fails (the database is down), every waiter of that round gets the
-exception, so each request answers 503 and nothing it sent is acknowledged.
+time would serialize every insert on one connection.
+
+If a round fails because the database is unreachable, every waiter of the round gets the
+exception (each request answers 503; nothing it sent is acknowledged). Any other failure (a
+message the database refuses) retries each waiter alone, so only the bad request fails.
 """
 from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ingestion import inbox
@@ -21,6 +25,7 @@ from ingestion.inbox import IncomingMessage
 from orders.uow import UnitOfWork
 
 Waiter = tuple[list[IncomingMessage], "asyncio.Future[list[bool]]"]
+UNREACHABLE = (OperationalError, InterfaceError, OSError, asyncio.TimeoutError)
 
 
 class GroupCommitter:
@@ -56,16 +61,25 @@ class GroupCommitter:
             batch = self._take()
             try:
                 fresh = await self._commit([m for messages, _ in batch for m in messages])
-            except Exception as exc:  # noqa: BLE001  every waiter of the round gets it
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+            except Exception as exc:  # noqa: BLE001  handed to the waiters
+                if len(batch) == 1 or _unreachable(exc):
+                    for _, future in batch:
+                        _settle(future, error=exc)
+                else:  # one bad message must not fail its neighbours
+                    for messages, future in batch:
+                        await self._alone(messages, future)
                 continue
             start = 0
             for messages, future in batch:
-                if not future.done():
-                    future.set_result(fresh[start:start + len(messages)])
+                _settle(future, fresh[start:start + len(messages)])
                 start += len(messages)
+
+    async def _alone(self, messages: list[IncomingMessage],
+                     future: asyncio.Future[list[bool]]) -> None:
+        try:
+            _settle(future, await self._commit(messages))
+        except Exception as exc:  # noqa: BLE001  this waiter's own failure
+            _settle(future, error=exc)
 
     def _take(self) -> list[Waiter]:
         taken, size = 0, 0
@@ -82,3 +96,18 @@ class GroupCommitter:
             await uow.commit()
         self.commits += 1
         return fresh
+
+
+def _unreachable(exc: Exception) -> bool:
+    return isinstance(exc, UNREACHABLE) or (isinstance(exc, DBAPIError)
+                                           and exc.connection_invalidated)
+
+
+def _settle(future: asyncio.Future[list[bool]], result: list[bool] | None = None, *,
+            error: Exception | None = None) -> None:
+    if future.done():  # its caller went away
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result or [])

@@ -1,6 +1,7 @@
 """The inbox's group commit: concurrent callers share one transaction and one commit, each
-learns which of its messages were new, a failed round fails every waiter of that round (so each
-request answers 503), and redeliveries are still stored once."""
+learns which of its messages were new, an unreachable database fails every waiter of the round
+(so each request answers 503), a refused message fails only its own caller, and redeliveries
+are still stored once."""
 from __future__ import annotations
 
 import asyncio
@@ -67,6 +68,25 @@ async def test_callers_during_a_commit_go_into_the_next_round(pizzeria):
     assert await asyncio.gather(first, *later) == [[True]] * 11
     assert committer.commits == 2
     await committer.close()
+
+
+async def test_a_message_the_database_refuses_fails_only_its_own_caller(pizzeria, monkeypatch):
+    real_store = inbox.store
+
+    async def store(session, incoming):
+        if any(m.external_id == "poison" for m in incoming):
+            raise ValueError("the database refuses this message")
+        return await real_store(session, incoming)
+    monkeypatch.setattr(inbox, "store", store)
+    committer = GroupCommitter(pizzeria.db.session_factory)
+
+    results = await asyncio.gather(
+        *(committer.store([pizzeria.message("a", external_id=e)]) for e in ("ok-1", "poison", "ok-2")),
+        return_exceptions=True)
+
+    assert results[0] == [True] and results[2] == [True]
+    assert isinstance(results[1], ValueError)
+    assert await inbox_ids(pizzeria.db) == ["ok-1", "ok-2"]
 
 
 @pytest.mark.parametrize("max_batch", [3])
