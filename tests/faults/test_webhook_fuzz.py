@@ -139,3 +139,15 @@ async def test_telegram_boolean_update_id_is_refused(client, pizzeria, update_id
     resp = await client.post(TELEGRAM, json=data,
                              headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
     assert resp.status == 400 and await pizzeria.inbox_count() == 0
+
+
+async def test_telegram_text_with_a_nul_character_is_not_answered_503_forever(client, pizzeria):
+    """A NUL in a message is valid JSON; PostgreSQL's jsonb refuses it, so the request fails."""
+    data = payload("telegram/message.json")
+    data["message"]["text"] = "a pizza\u0000please"
+    resp = await client.post(TELEGRAM, json=data,
+                             headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
+    if resp.status == 503 and pizzeria.db.backend == "postgres":
+        pytest.xfail("known bug: jsonb refuses \\u0000, the update is answered 503 on every "
+                     "redelivery and never stored (normalize NULs in the adapters or inbox.store)")
+    assert resp.status in (200, 400)
