@@ -36,6 +36,19 @@ class IncomingMessage:
     message: dict[str, Any]
 
 
+def storable(value: Any) -> Any:
+    """The message with NUL characters removed from every string: they are valid JSON but
+    PostgreSQL's jsonb refuses them, and a message that can never be stored would be answered
+    503 on every redelivery, for days."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    return value
+
+
 def _insert(session: AsyncSession):
     return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
@@ -51,7 +64,8 @@ async def store(session: AsyncSession, incoming: list[IncomingMessage]) -> list[
     for item in incoming:
         stmt = (_insert(session)(InboxMessage)
                 .values(shop_id=item.shop_id, id=new_id(), channel=item.channel,
-                        external_id=str(item.external_id), kind=item.kind, message=item.message,
+                        external_id=str(item.external_id), kind=item.kind,
+                        message=storable(item.message),
                         status=PENDING, attempts=0, next_attempt_at=now, received_at=now)
                 .on_conflict_do_nothing(index_elements=["shop_id", "channel", "external_id"])
                 .returning(InboxMessage.id))

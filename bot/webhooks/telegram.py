@@ -41,7 +41,10 @@ async def receive_update(request: web.Request) -> web.Response:
 
 
 def decode(data: dict[str, Any], bot: Any) -> Update:
-    intake.require(isinstance(data.get("update_id"), int), "update_id must be an integer")
+    update_id = data.get("update_id")
+    # bool is an int in Python; JSON true/false is no update id.
+    intake.require(isinstance(update_id, int) and not isinstance(update_id, bool),
+                   "update_id must be an integer")
     try:
         return Update.de_json(data, bot)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
