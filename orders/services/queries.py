@@ -4,13 +4,10 @@ Every query is scoped to the actor's shop; another shop's order is simply not fo
 """
 from __future__ import annotations
 
-import base64
-import json
 import uuid
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, or_, select
 
 from orders.domain.actors import Actor
 from orders.domain.financial import FinancialStatus
@@ -19,9 +16,9 @@ from orders.domain.roles import Permission
 from orders.domain.status import OrderStatus
 from orders.errors import InvalidInput
 from orders.models import Order, OrderHistory, OrderLine, OrderMember, OrderTag
+from orders.pagination import Page, check_limit, keyset_page
 from orders.uow import UnitOfWork
 
-MAX_LIMIT = 100
 
 
 @dataclass
@@ -49,12 +46,6 @@ def _check_values(f: OrderFilter) -> None:
                                    f"{value!r} is not.")
 
 
-@dataclass
-class Page:
-    items: list[Order] = field(default_factory=list)
-    next_cursor: str | None = None
-
-
 async def get_order(uow: UnitOfWork, actor: Actor, number: str) -> Order:
     actor.require(Permission.READ)
     async with uow.reading():
@@ -73,8 +64,7 @@ async def list_orders(uow: UnitOfWork, actor: Actor, filters: OrderFilter | None
     """Newest first, `limit` at a time; pass `next_cursor` back for the next page."""
     actor.require(Permission.READ)
     f = filters or OrderFilter()
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}.")
+    check_limit(limit)
     _check_values(f)
     stmt = select(Order).where(Order.shop_id == actor.shop_id)
     if not f.include_deleted:
@@ -98,17 +88,7 @@ async def list_orders(uow: UnitOfWork, actor: Actor, filters: OrderFilter | None
                                          OrderMember.member_id == f.assigned_to))
     if f.text and f.text.strip():
         stmt = stmt.where(_text_match(f.text.strip()))
-    if cursor:
-        created_at, order_id = decode_cursor(cursor)
-        stmt = stmt.where(or_(Order.created_at < created_at,
-                              and_(Order.created_at == created_at, Order.id < order_id)))
-    stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)
-    async with uow.reading():
-        rows = list(await uow.session.scalars(stmt))
-    page = Page(items=rows[:limit])
-    if len(rows) > limit:
-        page.next_cursor = encode_cursor(rows[limit - 1])
-    return page
+    return await keyset_page(uow, stmt, Order, cursor, limit)
 
 
 def _text_match(text: str):
@@ -121,14 +101,3 @@ def _text_match(text: str):
                Order.customer_phone.ilike(pattern, escape="\\"), in_lines)
 
 
-def encode_cursor(order: Order) -> str:
-    raw = json.dumps({"c": order.created_at.isoformat(), "i": str(order.id)})
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(raw["c"]), uuid.UUID(raw["i"])
-    except (ValueError, KeyError, TypeError):
-        raise InvalidInput("That page cursor is not valid; start again from the first page.") from None
