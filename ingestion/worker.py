@@ -21,6 +21,7 @@ from ingestion import inbox
 from ingestion.catalogs import CatalogCache
 from ingestion.drafts.service import approve_draft, expire_drafts
 from ingestion.errors import IngestionError
+from ingestion.loop import ClaimLoop
 from ingestion.models import InboxMessage
 from ingestion.processing import Outcome, process_row
 from orders.domain.actors import Actor
@@ -30,7 +31,10 @@ from orders.uow import UnitOfWork
 log = logging.getLogger("orderbot.inbox")
 
 
-class InboxWorker:
+class InboxWorker(ClaimLoop):
+    what = "inbox claim"
+    log = log
+
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
                  name: str | None = None, batch: int = 20, lease: timedelta = timedelta(seconds=60),
                  max_attempts: int = 5, idle_wait: float = 1.0,
@@ -42,36 +46,13 @@ class InboxWorker:
         self.sweep_every = sweep_every
         self._next_sweep = 0.0
         self.catalogs = catalogs or CatalogCache()
-        self._wake = asyncio.Event()
-        self._stopping = False
+        super().__init__()
 
-    def wake(self) -> None:
-        """New rows arrived (same process): look now instead of after the idle wait."""
-        self._wake.set()
+    async def before_round(self) -> None:
+        await self.sweep_if_due()
 
-    async def run(self) -> None:
-        failures = 0
-        while not self._stopping:
-            await self.sweep_if_due()
-            try:
-                done = await self.run_once()
-                failures = 0
-            except Exception as exc:  # noqa: BLE001  e.g. the database is down: wait, try again
-                failures += 1
-                log.warning("inbox claim failed (%d in a row): %r", failures, exc)
-                await asyncio.sleep(inbox.backoff(min(failures, 5)).total_seconds())
-                continue
-            if done == 0 and not self._stopping:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self.idle_wait)
-                except TimeoutError:
-                    pass
-
-    async def stop(self) -> None:
-        """Finish the row in hand, take no more."""
-        self._stopping = True
-        self._wake.set()
+    def failure_pause(self, failures: int) -> float:
+        return inbox.backoff(min(failures, 5)).total_seconds()
 
     async def sweep_if_due(self) -> int:
         """The periodic expiry sweep rides on the worker loop: every worker may run it, and
@@ -95,12 +76,6 @@ class InboxWorker:
         for row in rows:
             await self.process(row)
         return len(rows)
-
-    async def drain(self, max_rounds: int = 1000) -> None:
-        """Process until nothing is due (tests, graceful shutdown)."""
-        for _ in range(max_rounds):
-            if await self.run_once() == 0:
-                return
 
     async def process(self, row: InboxMessage) -> None:
         if row.attempts > self.max_attempts:  # reclaimed after crashes too many times

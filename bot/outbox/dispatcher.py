@@ -41,6 +41,7 @@ from bot.outbox.rendering import CARD_KINDS, Rendered, render
 from bot.outbox.telegram import TelegramSender
 from bot.webhooks.channels import first_shop_channel
 from ingestion.drafts.service import SELLERS
+from ingestion.loop import ClaimLoop
 from orders.db import utcnow
 from orders.models import Member, OutboxMessage, Shop
 from orders.services import claim_due, load_catalog, mark_failed, mark_sent
@@ -59,7 +60,10 @@ class Senders:
         await self.graph.close()
 
 
-class OutboxDispatcher:
+class OutboxDispatcher(ClaimLoop):
+    what = "outbox claim"
+    log = log
+
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], senders: Senders, *,
                  batch: int = 20, lease: timedelta = timedelta(seconds=60), max_attempts: int = 8,
                  first_retry: float = 5.0, last_retry: float = 3600.0,
@@ -67,34 +71,7 @@ class OutboxDispatcher:
         self.session_factory, self.senders = session_factory, senders
         self.batch, self.lease, self.max_attempts = batch, lease, max_attempts
         self.first_retry, self.last_retry, self.idle_wait = first_retry, last_retry, idle_wait
-        self._wake = asyncio.Event()
-        self._stopping = False
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def run(self) -> None:
-        failures = 0
-        while not self._stopping:
-            try:
-                done = await self.run_once()
-                failures = 0
-            except Exception as exc:  # noqa: BLE001  e.g. the database is down: wait, try again
-                failures += 1
-                log.warning("outbox claim failed (%d in a row): %r", failures, exc)
-                await asyncio.sleep(min(2 ** failures, 30) * 0.5)
-                continue
-            if done == 0 and not self._stopping:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self.idle_wait)
-                except TimeoutError:
-                    pass
-
-    async def stop(self) -> None:
-        """Finish the row in hand, take no more (then `drain()` flushes what is due)."""
-        self._stopping = True
-        self._wake.set()
+        super().__init__()
 
     async def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many rows were claimed."""
@@ -106,12 +83,6 @@ class OutboxDispatcher:
         for row in rows:
             await self.deliver(row, catalogs)
         return len(rows)
-
-    async def drain(self, max_rounds: int = 1000) -> None:
-        """Deliver until nothing is due (tests, graceful shutdown)."""
-        for _ in range(max_rounds):
-            if await self.run_once() == 0:
-                return
 
     async def deliver(self, row: OutboxMessage, catalogs: dict[Any, Any]) -> None:
         try:
