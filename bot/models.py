@@ -10,10 +10,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orders.db import Base, UTCDateTime, created_at_column, utcnow
+from orders.db import Base, JSONType, ShopRow, UTCDateTime, created_at_column, utcnow
 
 TELEGRAM, WHATSAPP, INSTAGRAM = "telegram", "whatsapp", "instagram"
 KINDS = (TELEGRAM, WHATSAPP, INSTAGRAM)
@@ -44,3 +46,22 @@ class Channel(Base):
     verify_token: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SellerPrompt(ShopRow, Base):
+    """What the bot asked a seller in one chat and is waiting for ("Send the new quantity").
+
+    The chat flows (edit a draft, attach documents, record a payment) keep their step here, not
+    in process memory, so the answer is understood whichever worker or process receives it.
+    One open prompt per (member, chat); a new question replaces the old one."""
+
+    __tablename__ = "seller_prompts"
+    __table_args__ = (UniqueConstraint("shop_id", "telegram_user_id", "chat_id"),)
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[uuid.UUID] = mapped_column()
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at_column()

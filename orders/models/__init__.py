@@ -6,10 +6,10 @@ from orders.models.fulfillment import Fulfillment, FulfillmentLine
 from orders.models.history import OrderHistory, OutboxMessage
 from orders.models.order import Order, OrderLine, OrderMember, OrderTag
 from orders.models.payments import Payment, Restock
-from orders.models.shops import Member, Shop, ShopCounter
+from orders.models.shops import Member, MemberInvite, Shop, ShopCounter
 
 __all__ = [
-    "Customer", "CustomerIdentity", "Fulfillment", "FulfillmentLine", "Member", "Order",
+    "Customer", "CustomerIdentity", "Fulfillment", "FulfillmentLine", "Member", "MemberInvite", "Order",
     "OrderHistory", "OrderLine", "OrderMember", "OrderTag", "OutboxMessage", "Payment", "Product",
     "Restock", "Shop", "ShopCounter",
 ]

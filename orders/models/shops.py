@@ -67,3 +67,22 @@ class Member(ShopRow, Base):
     created_at: Mapped[datetime] = created_at_column()
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class MemberInvite(ShopRow, Base):
+    """A one-time code (`orderbot shop invite`) that makes whoever sends `/start CODE` to the
+    shop's bot a member with `role`. Only the code's hash is stored; `used_at` is set once."""
+
+    __tablename__ = "member_invites"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "code_hash"),
+        CheckConstraint("role IN ('admin', 'manager', 'agent', 'viewer')", name="role"),
+    )
+
+    code_hash: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    member_id: Mapped[uuid.UUID | None] = mapped_column()
+    created_at: Mapped[datetime] = created_at_column()
