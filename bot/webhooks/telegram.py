@@ -37,7 +37,7 @@ async def receive_update(request: web.Request) -> web.Response:
         raise BadSignature(SECRET_HEADER)
     data = intake.parse_json(await intake.read_body(request))
     update = decode(data, request.app[TELEGRAM_BOTS].application(channel.token).bot)
-    return await intake.deliver(request, incoming(channel.shop_id, update))
+    return await intake.deliver(request, incoming(channel.shop_id, update, data))
 
 
 def decode(data: dict[str, Any], bot: Any) -> Update:
@@ -51,7 +51,10 @@ def decode(data: dict[str, Any], bot: Any) -> Update:
         raise BadPayload(f"not a Telegram update ({type(exc).__name__}: {exc})") from None
 
 
-def incoming(shop_id: uuid.UUID, update: Update) -> list[IncomingMessage]:
+def incoming(shop_id: uuid.UUID, update: Update,
+             raw: dict[str, Any] | None = None) -> list[IncomingMessage]:
+    """The inbox row for an update. The raw update rides along (`"update"`): a seller's update
+    is replayed through the chat handlers (`bot/seller`) exactly as Telegram sent it."""
     if update.message is not None:
         message = from_message(update.message)
     elif update.edited_message is not None:
@@ -60,6 +63,7 @@ def incoming(shop_id: uuid.UUID, update: Update) -> list[IncomingMessage]:
         message = from_callback(update.callback_query)
     else:
         return []
+    message["update"] = raw if raw is not None else update.to_dict()
     return [IncomingMessage(shop_id, CHANNEL, str(update.update_id), message["kind"], message)]
 
 
