@@ -71,9 +71,14 @@ class Draft:
     unparsed: list[str] = field(default_factory=list)
     clarifications: list[str] = field(default_factory=list)
     intent: str = OTHER
+    # For a question a tap can answer: {"question": one of `clarifications`, "options": [...]},
+    # each option a word the parser reads back as that answer ("large").
+    choices: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"lines": [line.to_dict() for line in self.lines], "contact": self.contact.to_dict(),
                 "note": self.note, "confidence": round(self.confidence, 3),
                 "unparsed": list(self.unparsed), "clarifications": list(self.clarifications),
-                "intent": self.intent}
+                "intent": self.intent,
+                "choices": [{"question": c["question"], "options": list(c["options"])}
+                            for c in self.choices]}

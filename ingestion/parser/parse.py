@@ -54,6 +54,7 @@ def _parse(text: object, catalog: Catalog) -> Draft:
         # About an order already placed ("where is my pizza?"): items named are not a new order.
         result.lines.clear()
         result.clarifications.clear()
+        result.choices.clear()
     factors = list(result.factors)
     ordinary_unknown = sum(1 for u in units if u.kind == UNKNOWN and u.start not in note_tokens)
     item_like = sum(len(item.unknown) for item in assembly.items) + len(assembly.unknown)
@@ -75,7 +76,7 @@ def _parse(text: object, catalog: Catalog) -> Draft:
         clarifications.append(lang.question("empty_order"))
     note_text = " ".join(x for x in (*notes, note) if x) or None
     return Draft(result.lines, contact, note_text, round(confidence, 3), result.unparsed,
-                 clarifications, intent)
+                 clarifications, intent, result.choices)
 
 
 def _note_clauses(units, tokens, text) -> tuple[list[str], set[int]]:

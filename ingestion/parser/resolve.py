@@ -23,6 +23,7 @@ class Resolution:
     clarifications: list[str]
     unparsed: list[str]
     factors: list[float]
+    choices: list[dict]     # {"question", "options"}: answers a tap can give, word for word
 
 
 def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog) -> Resolution:
@@ -32,9 +33,13 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
     unparsed: list[str] = []
     factors: list[float] = []
 
-    def ask(question: str) -> None:
+    choices: list[dict] = []
+
+    def ask(question: str, options: list[str] | None = None) -> None:
         if question not in asks:
             asks.append(question)
+            if options:
+                choices.append({"question": question, "options": list(options)})
 
     for item in assembly.items:
         _note_unknown(item.unknown, tokens, text, unparsed, ask, lang)
@@ -85,7 +90,7 @@ def resolve(assembly: Assembly, tokens: list[Token], text: str, catalog: Catalog
         span = text[tokens[line.item.start].start:tokens[line.item.end - 1].end]
         lines.append(DraftLine(line.product.sku, line.product.name, line.quantity,
                                C.combine(C.BASE, line.factors), span, line.options))
-    return Resolution(lines, asks, unparsed, factors)
+    return Resolution(lines, asks, unparsed, factors, choices)
 
 
 def _skus(unit) -> list[str]:
@@ -105,7 +110,7 @@ def _choose_product(item: RawItem, catalog: Catalog, ask) -> tuple[Product, list
         products = fitting or products
     if len(products) > 1:
         names = [p.name for p in products[:MAX_CHOICES_ASKED]]
-        ask(catalog.language.question("which_product", choices=catalog.language.join_choices(names)))
+        ask(catalog.language.question("which_product", choices=catalog.language.join_choices(names)), names)
         return products[0], [C.AMBIGUOUS_PRODUCT]
     if head.partial:
         return products[0], [C.PARTIAL_PRODUCT]
@@ -143,8 +148,10 @@ def _headless(item: RawItem, out: list[WorkLine], catalog: Catalog, ask) -> Work
     if len(candidates) > 1:
         names = sorted(catalog.by_sku[s].name for s in list(candidates)[:50])[:MAX_CHOICES_ASKED]
         said = lang.join_choices([m.said for m in item.options][:3])
-        ask(lang.question("what_product", options=said) if len(candidates) > MAX_CHOICES_ASKED
-            else lang.question("which_product", choices=lang.join_choices(names)))
+        if len(candidates) > MAX_CHOICES_ASKED:
+            ask(lang.question("what_product", options=said))
+        else:
+            ask(lang.question("which_product", choices=lang.join_choices(names)), names)
         return None
     return WorkLine(catalog.by_sku[next(iter(candidates))], item, 1, factors=[C.INFERRED_PRODUCT])
 
@@ -264,7 +271,7 @@ def _check_groups(line: WorkLine, lang, ask) -> None:
             line.factors.append(C.MISSING_REQUIRED)
             names = [v.name for v in group.values[:MAX_CHOICES_ASKED]]
             ask(lang.question("choose_option", group=group.name, product=line.product.name,
-                              choices=lang.join_choices(names)))
+                              choices=lang.join_choices(names)), names)
 
 
 def _note_unknown(indexes: list[int], tokens: list[Token], text: str, unparsed: list[str], ask, lang) -> None:
