@@ -7,7 +7,8 @@
     POST /webhooks/instagram          Instagram messaging (routed by account id)
 
 Every handler stores what it received in the inbox and commits before answering 200; the inbox
-worker (a task in this process, woken after each new row) turns the rows into drafts.
+worker (a task in this process, woken after each new row) turns the rows into drafts, and hands
+sellers' Telegram updates to the chat handlers (`bot/seller`).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import api, ops
 from bot.outbox.app import outbox_dispatcher
+from bot.seller.desk import SellerDesk
 from bot.webhooks import instagram, intake, telegram, whatsapp
 from bot.webhooks.errors import StoreUnavailable, WebhookError
 from bot.webhooks.keys import INBOX_WORKER, SESSIONS, SETTINGS, TELEGRAM_BOTS
@@ -92,9 +94,11 @@ def _database(given: async_sessionmaker[AsyncSession] | None):
 
 def _inbox_worker(run: bool):
     async def inbox_worker(app: web.Application) -> AsyncIterator[None]:
-        worker = app[INBOX_WORKER] = InboxWorker(app[SESSIONS])
+        desk = SellerDesk(app[SESSIONS], app[SETTINGS].TELEGRAM_API_BASE_URL)
+        worker = app[INBOX_WORKER] = InboxWorker(app[SESSIONS], desk=desk)
         if not run:
             yield
+            await desk.close()
             return
         stopping = asyncio.Event()
         task = asyncio.create_task(_keep_running(worker, stopping), name="inbox-worker")
@@ -105,6 +109,7 @@ def _inbox_worker(run: bool):
             await asyncio.wait_for(task, WORKER_STOP_TIMEOUT)
         except TimeoutError:
             log.warning("inbox worker did not stop in time; its lease will run out")
+        await desk.close()
     return inbox_worker
 
 

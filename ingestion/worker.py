@@ -14,6 +14,7 @@ import os
 import socket
 import uuid
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,6 +32,17 @@ from orders.uow import UnitOfWork
 log = logging.getLogger("orderbot.inbox")
 
 
+class ChatDesk(Protocol):
+    """The chat adapters' handlers for rows that are not a customer's order words (a seller's
+    command, button or answer; a customer's button). Passed in, so ingestion never imports bot.
+
+    `handle` returns False for a row it leaves to customer processing. It runs before the row
+    is marked done, in its own transactions: if it raises, the row is retried, so its effects
+    must be safe to repeat (approving twice answers "already approved")."""
+
+    async def handle(self, row: InboxMessage) -> bool: ...
+
+
 class InboxWorker(ClaimLoop):
     what = "inbox claim"
     log = log
@@ -38,7 +50,8 @@ class InboxWorker(ClaimLoop):
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
                  name: str | None = None, batch: int = 20, lease: timedelta = timedelta(seconds=60),
                  max_attempts: int = 5, idle_wait: float = 1.0,
-                 sweep_every: float = 60.0, catalogs: CatalogCache | None = None) -> None:
+                 sweep_every: float = 60.0, catalogs: CatalogCache | None = None,
+                 desk: ChatDesk | None = None) -> None:
         self.session_factory = session_factory
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batch, self.lease, self.max_attempts = batch, lease, max_attempts
@@ -46,6 +59,7 @@ class InboxWorker(ClaimLoop):
         self.sweep_every = sweep_every
         self._next_sweep = 0.0
         self.catalogs = catalogs or CatalogCache()
+        self.desk = desk
         super().__init__()
 
     async def before_round(self) -> None:
@@ -83,10 +97,12 @@ class InboxWorker(ClaimLoop):
             return
         uow = UnitOfWork(self.session_factory)
         try:
+            at_desk = self.desk is not None and await self.desk.handle(row)
             async with uow:
                 if not await inbox.finish(uow.session, row, self.name, None):
                     return  # lease lost: another worker has it now
-                outcome = await process_row(uow, row, self.catalogs)
+                outcome = Outcome("chat_action") if at_desk else \
+                    await process_row(uow, row, self.catalogs)
                 await inbox.finish_result(uow.session, row, outcome.as_result())
                 await uow.commit()
         except asyncio.CancelledError:

@@ -2,6 +2,7 @@
 
     orderbot migrate
     orderbot shop create SLUG --name NAME [--currency USD] [--region US] [--language en]
+    orderbot shop invite --shop SLUG --role admin|manager|agent|viewer [--name NAME] [--hours 72]
     orderbot member add --shop SLUG --name NAME --role admin|manager|agent|viewer [--telegram-user-id N]
     orderbot catalog import --shop SLUG FILE.json|FILE.csv
 
@@ -25,6 +26,7 @@ from orders.errors import (AlreadyExists, CatalogFileError, InvalidInput, OrderC
                            ShopNotFound)
 from orders.migrate import upgrade
 from orders.services.catalog import import_catalog
+from orders.services.invites import DEFAULT_HOURS, create_invite
 from orders.services.shops import add_member, create_shop
 from orders.settings import Settings
 from orders.uow import UnitOfWork
@@ -42,6 +44,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--region", help="ISO country code for phone numbers (default US)")
     p.add_argument("--language", help="ISO language code for the parser (default en)")
     p.set_defaults(func=_run(_shop_create))
+    p = shop.add_parser("invite", help="a one-time code: whoever sends `/start CODE` to the "
+                        "shop's Telegram bot becomes a member; prints the code on the last line")
+    p.add_argument("--shop", required=True, metavar="SLUG")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--name", help="the member's name (default: their Telegram name)")
+    p.add_argument("--hours", type=float, default=DEFAULT_HOURS,
+                   help=f"how long the code works (default {DEFAULT_HOURS})")
+    p.set_defaults(func=_run(_shop_invite))
 
     member = sub.add_parser("member", help="shop members").add_subparsers(
         dest="member_command", required=True)
@@ -101,7 +111,7 @@ def _argument_of(exc: Exception, args: argparse.Namespace) -> str:
         return "--shop: "
     if isinstance(exc, CatalogFileError):
         return f"{args.file}: "
-    for name in ("slug", "currency", "region", "language", "telegram", "role", "name"):
+    for name in ("slug", "currency", "region", "language", "telegram", "role", "name", "hours"):
         if name in text:
             return {"slug": "SLUG: ", "telegram": "--telegram-user-id: "}.get(name, f"--{name}: ")
     return ""
@@ -112,6 +122,15 @@ async def _shop_create(uow: UnitOfWork, args: argparse.Namespace) -> None:
                              region=args.region, language=args.language)
     print(f"created shop {shop.slug} ({shop.name}): currency {shop.currency}, "
           f"region {shop.region}, language {shop.language}, id {shop.id}")
+
+
+async def _shop_invite(uow: UnitOfWork, args: argparse.Namespace) -> None:
+    made = await create_invite(uow, args.shop, args.role, name=args.name, hours=args.hours)
+    who = f" for {made.invite.name}" if made.invite.name else ""
+    print(f"invite{who} to {args.shop} as {made.invite.role}, works once until "
+          f"{made.invite.expires_at:%Y-%m-%d %H:%M} UTC")
+    print(f"send this to the shop's Telegram bot: /start {made.code}")
+    print(made.code)
 
 
 async def _member_add(uow: UnitOfWork, args: argparse.Namespace) -> None:

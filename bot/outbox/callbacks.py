@@ -1,20 +1,24 @@
-"""Seller-card buttons: `callback_data` that names an action on a draft and cannot be forged.
+"""Chat buttons: `callback_data` that names an action on a draft or an order and cannot be forged.
 
     data = sign(secret, "a", draft_id)   # "a:<22-char draft ref>:<16-char signature>", 41 bytes
     action, draft_id = verify(secret, data)   # raises ForgedCallback if anything was changed
 
-Telegram allows 1-64 bytes. The key is derived from the shop's Telegram webhook secret, which the
-chat handlers hold anyway; a tap carrying someone else's draft id or action fails `verify`.
+Telegram allows 1-64 bytes: an action is 1-16 lowercase letters with up to 3 digits (a line
+number), so the longest data is 60 bytes. The key is derived from the shop's Telegram webhook
+secret, which the chat handlers hold anyway; a tap carrying someone else's id or action fails
+`verify`. The card's own actions are APPROVE, EDIT and REJECT; the chat handlers add theirs.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import re
 import uuid
 
 APPROVE, EDIT, REJECT = "a", "e", "r"
 ACTIONS = (APPROVE, EDIT, REJECT)
+ACTION = re.compile(r"^[a-z]{1,16}[0-9]{0,3}$")
 
 
 class ForgedCallback(ValueError):
@@ -34,8 +38,8 @@ def _signature(secret: str, action: str, ref: str) -> str:
 
 
 def sign(secret: str, action: str, draft_id: uuid.UUID | str) -> str:
-    if action not in ACTIONS:
-        raise ValueError(f"unknown card action {action!r}")
+    if not ACTION.match(action):
+        raise ValueError(f"not a button action: {action!r}")
     ref = _b64(uuid.UUID(str(draft_id)).bytes)
     return f"{action}:{ref}:{_signature(secret, action, ref)}"
 
@@ -44,7 +48,7 @@ def verify(secret: str, data: str) -> tuple[str, uuid.UUID]:
     try:
         action, ref, signature = data.split(":")
         expected = _signature(secret, action, ref)
-        if action not in ACTIONS or not hmac.compare_digest(signature, expected):
+        if not ACTION.match(action) or not hmac.compare_digest(signature, expected):
             raise ForgedCallback
         return action, uuid.UUID(bytes=base64.urlsafe_b64decode(ref + "=="))
     except (ValueError, TypeError) as exc:

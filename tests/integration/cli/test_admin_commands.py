@@ -174,3 +174,16 @@ def test_bad_json_reports_its_line(cli, tmp_path):
     path.write_text('{"products": [\n{"sku": "A", "name": "a", "price": "x"}]}')
     rc, _, err = cli("catalog", "import", "--shop", "luigis", str(path))
     assert rc == 1 and "line 2, product 1 (A): price 'x'" in err
+
+
+def test_shop_invite_prints_a_one_time_code_on_its_last_line(cli):
+    assert cli("migrate")[0] == 0
+    assert cli("shop", "create", "luigis", "--name", "Luigi's")[0] == 0
+    rc, out, _ = cli("shop", "invite", "--shop", "luigis", "--role", "agent", "--name", "Dana")
+    lines = out.strip().splitlines()
+    assert rc == 0 and lines[0].startswith("invite for Dana to luigis as agent, works once until")
+    assert lines[-1].isalnum() and len(lines[-1]) == 10 and lines[-2].endswith(f"/start {lines[-1]}")
+    rc, _, err = cli("shop", "invite", "--shop", "nope", "--role", "agent")
+    assert rc == 1 and err.startswith("error: --shop: ")
+    rc, _, err = cli("shop", "invite", "--shop", "luigis", "--role", "agent", "--hours", "0")
+    assert rc == 1 and err.startswith("error: --hours: ")
