@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.outbox import callbacks
@@ -79,6 +79,15 @@ async def say(update: Update, context: Context, text: str,
     """A message in the chat the update came from, with buttons."""
     await context.bot.send_message(update.effective_chat.id, text[:4096],
                                    reply_markup=keyboard(context, rows))
+
+
+async def ask_in_chat(update: Update, context: Context, question: str) -> None:
+    """A question whose answer the bot must see: in a group (where bots with privacy mode read
+    only commands and replies to them) it asks for a reply from this seller."""
+    private = update.effective_chat.type == "private"
+    await context.bot.send_message(
+        update.effective_chat.id, question + " (/cancel to stop)",
+        reply_markup=None if private else ForceReply(selective=True))
 
 
 def chat_key(update: Update) -> tuple[int, str]:

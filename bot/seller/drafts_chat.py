@@ -11,7 +11,7 @@ from telegram import Update
 from bot import messages
 from bot.models import SellerPrompt
 from bot.seller import prompts
-from bot.seller.chat import Button, Context, answer, chat_key, pressed, say, seller_of, shop_of
+from bot.seller.chat import ask_in_chat, Button, Context, answer, chat_key, pressed, say, seller_of, shop_of
 from ingestion.drafts.queries import read_draft
 from ingestion.drafts.service import approve_draft, edit_draft, reject_draft
 from ingestion.drafts.status import can_decide
@@ -126,7 +126,7 @@ async def ask(update: Update, context: Context) -> None:
         line = messages.describe_line(_line(draft, index), catalog)
     await _ask(update, context, kind, draft_id, line=index)
     await answer(update, "")
-    await say(update, context, question.format(line=line) + " (/cancel to stop)")
+    await ask_in_chat(update, context, question.format(line=line))
 
 
 async def set_quantity(update: Update, context: Context, actor: Actor, prompt: SellerPrompt,

@@ -13,7 +13,7 @@ from telegram import Update
 
 from bot.models import SellerPrompt
 from bot.seller import prompts, texts
-from bot.seller.chat import Button, Context, answer, chat_key, keyboard, pressed, say, seller_of, shop_of
+from bot.seller.chat import ask_in_chat, Button, Context, answer, chat_key, keyboard, pressed, say, seller_of, shop_of
 from orders.domain import status as order_status
 from orders.domain.actors import Actor
 from orders.domain.roles import Permission, can
@@ -197,7 +197,7 @@ async def _ask(update: Update, context: Context, found: Order, kind: str, questi
                           number=found.number, **data)
         await uow.commit()
     await answer(update, "")
-    await say(update, context, question + " (/cancel to stop)")
+    await ask_in_chat(update, context, question)
 
 
 async def _ask_document(update: Update, context: Context, found: Order, *, then_pack: bool,

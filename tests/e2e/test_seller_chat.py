@@ -313,3 +313,24 @@ async def test_start_with_an_invite_code_links_the_telegram_user_once(chat):
     assert linked == 1
     await chat.says(CUSTOMER, "a large ham pizza")
     assert chat.last_to(2002)["text"].startswith("New order draft")  # the new seller gets cards
+
+
+async def test_a_linked_seller_group_gets_cards_and_its_members_answer_questions_there(chat, make):
+    group = -100900
+    await make.member(chat.shop.shop, "admin", "Ada", telegram_user_id=1004)
+    await chat.says(DANA, "/linkgroup", chat=group)
+    assert chat.last_to(group)["text"] == "A agent may not manage members."
+    await chat.says(1004, "/linkgroup", chat=group)
+    assert chat.last_to(group)["text"] == "This group now gets every new order draft."
+
+    await chat.says(CUSTOMER, "a large ham pizza")
+    card = chat.last_to(group)
+    assert card["text"].startswith("New order draft")
+    await chat.taps(DANA, card, button(card, "Edit"))
+    await chat.taps(DANA, chat.last_to(group), button(chat.last_to(group), "1."))
+    await chat.taps(DANA, chat.last_to(group), button(chat.last_to(group), "Quantity"))
+    assert chat.last_to(group)["reply_markup"]["force_reply"] is True
+    await chat.says(1005, "what's for lunch?", chat=group)  # a stranger's talk: ignored
+    await chat.says(MARIA, "5", chat=group)                 # not the one asked: no question open
+    await chat.says(DANA, "2", chat=group)
+    assert (await draft(chat.db)).content["lines"][0]["quantity"] == 2
