@@ -1,6 +1,8 @@
 """What people read: outbox rows (kind + payload) turned into chat text, pure functions only.
 
-    customer_text(kind, payload, catalog)   -> the customer's message, or None if not theirs
+    customer_text(kind, payload, catalog[, language])  -> the customer's message, or None if
+                                            not theirs; wording from bot/texts/<language>.json
+    customer_choices(kind, payload, catalog) -> the answers a customer may tap, if any
     seller_card(card, catalog)              -> the card sellers see for a pending draft
     seller_decision(payload, reason)        -> the line that replaces a decided card
 
@@ -16,7 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 import phonenumbers
+from babel.numbers import format_currency
 
+from bot import texts
 from orders.domain import pricing
 from orders.errors import InvalidInput
 
@@ -24,33 +28,6 @@ Catalog = Mapping[str, Any]
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "MXN": "MX$", "CAD": "CA$", "AUD": "A$"}
 CHANNELS = {"telegram": "Telegram", "whatsapp": "WhatsApp", "instagram": "Instagram"}
 LOW_LINE = 0.9  # a line read with less confidence than this is named on the card
-
-STATUS_NOTICES = {
-    "confirmed": "Good news: the shop confirmed your order {number}.",
-    "packed": "Your order {number} is packed.",
-    "shipped": "Your order {number} is on its way!",
-    "delivered": "Your order {number} was delivered. Enjoy, and thank you!",
-    "cancelled": "Your order {number} was cancelled. Any payment will be returned.",
-    "refunded": "Your order {number} was refunded.",
-}
-STATUS_WORDS = {
-    "new": "waiting for the shop to confirm it", "pending": "waiting for the shop to confirm it",
-    "confirmed": "confirmed and being prepared", "packed": "packed and ready to go",
-    "shipped": "on its way", "delivered": "delivered", "cancelled": "cancelled",
-    "refunded": "refunded",
-}
-REPLIES = {
-    "greeting": "Hi! What can we get you? Just write your order, e.g. \"two large pepperoni "
-                "pizzas and a coke\".",
-    "thanks": "You're welcome!",
-    "menu_question": "Ask us for anything on the menu and we'll put the order together for you.",
-    "cancel": "Noted. A person from the shop will get back to you about cancelling.",
-    "unsupported": "Sorry, I can only read text messages and carts for now. Please write "
-                   "your order in words.",
-    "other": "Sorry, I didn't get that. Write your order in words, e.g. \"two large "
-             "pepperoni pizzas\".",
-}
-
 
 @dataclass(frozen=True)
 class DraftCard:
@@ -86,25 +63,32 @@ def _value(group: Mapping[str, Any], code: str) -> Mapping[str, Any]:
     return next((v for v in group.get("values", []) if v.get("code") == code), {})
 
 
-def _option_words(group: Mapping[str, Any], option: Mapping[str, Any]) -> str:
+def _option_words(group: Mapping[str, Any], option: Mapping[str, Any],
+                  language: str | None = None) -> str:
     name = _value(group, option.get("code", "")).get("name") or str(option.get("code", "")).lower()
     if option.get("negated"):
-        return f"no {name}"
+        return texts.words(language)["without"].format(option=name)
     if option.get("qualifier"):
         q = next((q for q in group.get("qualifiers", []) if q.get("code") == option["qualifier"]), {})
         return f"{(q.get('aliases') or [option['qualifier'].lower()])[0]} {name}"
     return name
 
 
-def describe_line(line: Mapping[str, Any], catalog: Catalog | None) -> str:
-    """`2x large pepperoni pizza (extra cheese, no onions)`: size first, other options after."""
+def describe_line(line: Mapping[str, Any], catalog: Catalog | None, *,
+                  language: str | None = None) -> str:
+    """`2x large pepperoni pizza (extra cheese, no onions)`: the size beside the name (before it
+    in English, after it in Spanish: `1x café grande (sin azúcar)`), other options after."""
     product = _product(catalog, line.get("sku", ""))
     size, extras = [], []
     for option in line.get("options") or []:
-        words = _option_words(_group(product, option.get("group", "")), option)
-        (size if option.get("group") == "size" and not option.get("negated") else extras).append(words)
-    name = " ".join(size + [line.get("name") or (product or {}).get("name") or line.get("sku", "?")])
-    return f"{line.get('quantity', 1)}x {name}" + (f" ({', '.join(extras)})" if extras else "")
+        words = _option_words(_group(product, option.get("group", "")), option, language)
+        is_size = option.get("group") in texts.size_groups() and not option.get("negated")
+        (size if is_size else extras).append(words)
+    name = [line.get("name") or (product or {}).get("name") or line.get("sku", "?")]
+    # Where the size goes is the catalog's language's rule: its names are in that language.
+    names_in = ((catalog or {}).get("shop") or {}).get("language") or language
+    name = size + name if texts.words(names_in)["size_before_name"] else name + size
+    return f"{line.get('quantity', 1)}x {' '.join(name)}" + (f" ({', '.join(extras)})" if extras else "")
 
 
 def line_total(line: Mapping[str, Any], catalog: Catalog | None) -> Decimal | None:
@@ -142,73 +126,118 @@ def phone_text(phone: str | None) -> str | None:
         return phone
 
 
-def _summary(lines: Sequence[Mapping[str, Any]], catalog: Catalog | None, *,
-             with_total: bool = True) -> str:
-    text = ", ".join(describe_line(line, catalog) for line in lines)
-    total = draft_total(lines, catalog) if with_total else None
-    return text + (f", total {money(total, currency_of(catalog, lines))}" if total is not None else "")
-
-
 # ---- the customer's side -----------------------------------------------------------------
 
-def customer_text(kind: str, payload: Mapping[str, Any], catalog: Catalog | None = None) -> str | None:
-    """The message a customer gets for an outbox row, or None for a row that is not theirs."""
-    if kind in ("customer.draft_created", "customer.draft_amended"):
-        return _draft_reply(kind, payload, catalog)
+@dataclass(frozen=True)
+class Choices:
+    """Answers a customer can tap instead of typing, and the label of a list's opening button."""
+
+    options: tuple[str, ...]
+    prompt: str
+
+
+def customer_text(kind: str, payload: Mapping[str, Any], catalog: Catalog | None = None,
+                  language: str | None = None,
+                  overrides: Mapping[str, Mapping[str, Any]] | None = None) -> str | None:
+    """The message a customer gets for an outbox row, in the shop's language (the catalog's
+    `shop.language` when not given), or None for a row that is not theirs."""
+    language = _language(payload, catalog, language)
+    key, values = _event(kind, payload, catalog, language)
+    entry = texts.template(key, language, overrides) if key else None
+    if entry is None or entry.recipient != texts.CUSTOMER:
+        return None
+    return entry.render(**values)
+
+
+def customer_choices(kind: str, payload: Mapping[str, Any], catalog: Catalog | None = None,
+                     language: str | None = None) -> Choices | None:
+    """The options of the draft's open question a tap can answer, if one can be offered safely:
+    the first question with options, unless another open question takes one of the same
+    answers (then a tap could land on the wrong item)."""
+    if kind not in DRAFT_KINDS:
+        return None
+    content = payload.get("content") or {}
+    asked = list(payload.get("clarifications") or content.get("clarifications") or [])
+    offered = [c for c in content.get("choices") or [] if c.get("question") in asked]
+    if not offered:
+        return None
+    first, others = offered[0], offered[1:]
+    options = tuple(dict.fromkeys(str(o) for o in first.get("options") or []))
+    if len(options) < 2 or any(set(options) & set(map(str, c.get("options") or [])) for c in others):
+        return None
+    return Choices(options, texts.words(_language(payload, catalog, language))["choose"])
+
+
+DRAFT_KINDS = ("customer.draft_created", "customer.draft_amended")
+
+
+def _language(payload: Mapping[str, Any], catalog: Catalog | None, language: str | None) -> str:
+    shop = (catalog or {}).get("shop") or {}
+    return texts.language_code(language or shop.get("language") or payload.get("language"))
+
+
+def _event(kind: str, p: Mapping[str, Any], catalog: Catalog | None,
+           language: str) -> tuple[str | None, dict[str, Any]]:
+    """The language-file key for this row and the values its template takes."""
+    price = _pricer(catalog, language)
+    number = p.get("order_number") or "?"
+    status = str(p.get("status") or "")
+    status_words = texts.words(language)["status"].get(status, status)
+    if kind in DRAFT_KINDS:
+        return _draft_event(kind, p, catalog, language)
     if kind == "customer.draft_rejected":
-        reason = payload.get("reason")
-        return "Sorry, the shop can't take this order" + (f": {reason}." if reason else ".")
+        return kind, {"reason": p.get("reason")}
     if kind == "customer.reply":
-        return _reply(payload)
-    if kind.startswith("order."):
-        return _order_notice(kind, payload)
-    return None
+        intent = str(p.get("intent") or "other")
+        if intent == "status_question":
+            if not p.get("order_number"):
+                return "customer.reply.status_question.no_order", {}
+            return "customer.reply.status_question", {
+                "number": number, "status_words": status_words,
+                "paid": p.get("financial_status") == "paid"}
+        known = texts.template(f"customer.reply.{intent}", language) is not None
+        return f"customer.reply.{intent if known else 'other'}", {}
+    if not kind.startswith("order."):
+        return None, {}
+    values = {"number": number, "status": status, "status_words": status_words,
+              "total": price(p.get("total"), p.get("currency")),
+              "amount": price(p.get("amount"), p.get("currency")),
+              "carrier": p.get("carrier"), "tracking_number": p.get("tracking_number"),
+              "tracking_url": p.get("tracking_url")}
+    if kind == "order.status_changed" and texts.template(f"{kind}.{status}", language):
+        return f"{kind}.{status}", values
+    return kind, values
 
 
-def _draft_reply(kind: str, payload: Mapping[str, Any], catalog: Catalog | None) -> str:
+def _draft_event(kind: str, payload: Mapping[str, Any], catalog: Catalog | None,
+                 language: str) -> tuple[str, dict[str, Any]]:
     content = payload.get("content") or {}
     lines = content.get("lines") or []
     questions = list(payload.get("clarifications") or content.get("clarifications") or [])
-    opening = "Updated" if kind == "customer.draft_amended" else "Got it"
+    summary = ", ".join(describe_line(line, catalog, language=language) for line in lines)
     if questions:
-        ask = " ".join(questions)
         # No total yet: an open question (a size, say) may still change the price.
-        return f"{opening}: {_summary(lines, catalog, with_total=False)}. {ask}" if lines else ask
-    return f"{opening}: {_summary(lines, catalog)}. The shop will confirm shortly."
+        key = f"{kind}.question" if lines else f"{kind}.question_only"
+        return key, {"summary": summary, "questions": " ".join(questions)}
+    total = draft_total(lines, catalog)
+    shown = _pricer(catalog, language)(total, currency_of(catalog, lines)) if total is not None else None
+    return kind, {"summary": summary, "total": shown}
 
 
-def _reply(payload: Mapping[str, Any]) -> str:
-    intent = payload.get("intent", "other")
-    if intent == "status_question":
-        number = payload.get("order_number")
-        if not number:
-            return "I can't find an order from you yet. Write what you'd like and we'll start one."
-        words = STATUS_WORDS.get(payload.get("status", ""), payload.get("status", ""))
-        paid = " It is paid." if payload.get("financial_status") == "paid" else ""
-        return f"Your order {number} is {words}.{paid}"
-    return REPLIES.get(intent, REPLIES["other"])
+def _pricer(catalog: Catalog | None, language: str):
+    region = ((catalog or {}).get("shop") or {}).get("region")
+    return lambda amount, currency: customer_money(amount, currency, language, region)
 
 
-def _order_notice(kind: str, p: Mapping[str, Any]) -> str | None:
-    number, total = p.get("order_number", "?"), money(p.get("total"), p.get("currency"))
-    if kind == "order.created":
-        return f"Thank you! Your order is {number}, total {total}. We'll tell you as it moves along."
-    if kind == "order.status_changed":
-        return STATUS_NOTICES.get(p.get("status", ""), f"Your order {number} is now {p.get('status')}.") \
-            .format(number=number)
-    if kind == "order.payment_received":
-        return f"We received your payment of {money(p.get('amount'), p.get('currency'))} " \
-               f"for {number}. Thank you!"
-    if kind == "order.fulfillment_created":
-        how = f" with {p['carrier']}" if p.get("carrier") else ""
-        track = f", tracking number {p['tracking_number']}" if p.get("tracking_number") else ""
-        link = f" ({p['tracking_url']})" if p.get("tracking_url") else ""
-        return f"Your order {number} has left the shop{how}{track}{link}."
-    if kind == "order.refunded":
-        return f"We refunded {money(p.get('amount'), p.get('currency'))} for your order {number}."
-    if kind == "order.updated":
-        return f"Your order {number} was updated; the total is now {total}."
-    return None
+def customer_money(amount: Decimal | str | None, currency: str | None, language: str | None = None,
+                   region: str | None = None) -> str:
+    """A price as the customer's locale writes it ("$27.50", "27,50 €"), by CLDR (babel)."""
+    if amount is None or not currency:
+        return money(amount, currency)
+    try:
+        return format_currency(pricing.money(amount), currency, locale=texts.locale(language, region))
+    except (ValueError, LookupError):
+        return money(amount, currency)
 
 
 # ---- the sellers' side -------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""Outbox rows to text, through the pure renderers of `bot/messages.py` (as the demo does)."""
+"""Outbox rows to text, through the pure renderers of `bot/messages.py` (as the demo does).
+
+Customer rows are written in the shop's language (`Shop.language`), whatever the payload says,
+and carry the answers a customer may tap (`choices`) when the draft asks a closed question."""
 from __future__ import annotations
 
 import uuid
@@ -9,7 +12,7 @@ from sqlalchemy import select
 from bot import messages
 from bot.messages import DraftCard
 from ingestion.models import Draft, DraftEvent
-from orders.models import Customer, OutboxMessage
+from orders.models import Customer, OutboxMessage, Shop
 from orders.uow import UnitOfWork
 
 CARD_KINDS = ("draft.created", "draft.updated")
@@ -21,12 +24,16 @@ class Rendered:
     text: str | None          # None: nothing for this recipient to read
     draft_id: uuid.UUID | None = None
     with_buttons: bool = False
+    choices: messages.Choices | None = None   # answers the customer may tap instead of typing
 
 
 async def render(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog) -> Rendered:
     if row.kind in CARD_KINDS or row.kind == "draft.decided":
         return await _seller(uow, row, catalog)
-    return Rendered(messages.customer_text(row.kind, row.payload, catalog))
+    shop = await uow.session.get(Shop, row.shop_id)
+    language = shop.language if shop is not None else None
+    return Rendered(messages.customer_text(row.kind, row.payload, catalog, language),
+                    choices=messages.customer_choices(row.kind, row.payload, catalog, language))
 
 
 async def _seller(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog) -> Rendered:
