@@ -157,7 +157,8 @@ class OutboxDispatcher(ClaimLoop):
                                                         buttons)
             return await self.senders.telegram.send(channel.token, to, text, buttons)
         if channel.kind == WHATSAPP:
-            return await self.senders.graph.whatsapp(channel.account_id, channel.token, to, text)
+            return await self.senders.graph.whatsapp(channel.account_id, channel.token, to, text,
+                                                     choices=rendered.choices)
         return await self.senders.graph.instagram(channel.account_id, channel.token, to, text)
 
     # ---- outcomes ----------------------------------------------------------------------------
