@@ -11,7 +11,8 @@ CSV: one row per product, plus one row per option value (the product row may car
 
 Lists are separated by `|`; qualifiers are `CODE=alias|alias;CODE=alias`. An empty stock means
 not tracked. Group settings (choose, required, negatable, qualifiers) may be left empty after
-the group's first row.
+the group's first row. An optional `warranty_months` column (as the JSON's optional
+`warranty_months` field) gives the product's warranty in whole months.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from orders.domain.warranty import check_months
 from orders.errors import CatalogFileError
 
 CSV_COLUMNS = ["sku", "name", "aliases", "price", "stock", "option_group", "choose", "required",
@@ -91,6 +93,8 @@ def check_product(product: Any, seen: set[str]) -> list[str]:
         problems.append(f"stock {stock!r} must be a whole number of at least 0, or null")
     if not _is_str_list(product.get("aliases", [])):
         problems.append("aliases must be a list of words")
+    if problem := check_months(product.get("warranty_months")):
+        problems.append(problem)
     options = product.get("options", [])
     if not isinstance(options, list):
         return problems + ["options must be a list of groups"]
@@ -189,9 +193,15 @@ def _csv_row(cells: dict[str, str], products: dict[str, dict[str, Any]], line: i
             stock = int(cells["stock"]) if cells.get("stock") else None
         except ValueError:
             return [f"stock {cells['stock']!r} must be a whole number or empty"]
+        try:
+            months = int(cells["warranty_months"]) if cells.get("warranty_months") else None
+        except ValueError:
+            return [f"warranty_months {cells['warranty_months']!r} must be a whole number or empty"]
         product = products[sku] = {"sku": sku, "name": cells["name"], "aliases": _split(
             cells.get("aliases")), "price": cells["price"], "stock": stock, "options": [],
             "_line": line}
+        if months is not None:
+            product["warranty_months"] = months
     elif cells.get("name") or cells.get("price"):
         return [f"{sku} was already defined; put its name and price on one row only"]
     if not cells.get("option_group"):

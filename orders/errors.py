@@ -6,7 +6,9 @@
     │   ├── MemberNotFound
     │   ├── ProductNotFound
     │   ├── CustomerNotFound
-    │   └── OrderNotFound
+    │   ├── OrderNotFound
+    │   ├── ClaimCodeNotFound      no open quote has this claim code
+    │   └── InvoiceNotFound
     ├── PermissionDenied           the member's role may not do this
     ├── InvalidInput               a value that cannot be used (bad amount, empty order, ...)
     │   └── CatalogFileError       a catalog file with bad rows (all of them, with line numbers)
@@ -14,7 +16,8 @@
     ├── Conflict                   the order changed or cannot change (HTTP 409)
     │   ├── StaleVersion           someone else changed the order since it was read
     │   ├── InvalidTransition      a move the transition tables do not allow
-    │   └── RuleViolation          a guard said no (documents before packing, edits after packing, ...)
+    │   ├── RuleViolation          a guard said no (documents before packing, edits after packing, ...)
+    │   └── AlreadyClaimed         another customer claimed this quote first
     └── OutOfStock                 not enough stock ("Only 2 left of pizza.")
 
 Adapters map these to answers (HTTP status, chat message) at the boundary; nothing deeper does.
@@ -58,6 +61,16 @@ class CustomerNotFound(NotFound):
 
 class OrderNotFound(NotFound):
     what = "Order"
+
+
+class ClaimCodeNotFound(NotFound):
+    def __init__(self, key: Any) -> None:
+        self.key = key
+        OrderCoreError.__init__(self, f"No open quote has the claim code {key}.")
+
+
+class InvoiceNotFound(NotFound):
+    what = "Invoice"
 
 
 class PermissionDenied(OrderCoreError):
@@ -104,6 +117,12 @@ class RuleViolation(Conflict):
     def __init__(self, rule: str, message: str) -> None:
         self.rule = rule
         super().__init__(message)
+
+
+class AlreadyClaimed(Conflict):
+    def __init__(self, code: str, number: str) -> None:
+        self.code, self.number = code, number
+        super().__init__(f"The quote with code {code} was already claimed by another customer.")
 
 
 class OutOfStock(OrderCoreError):

@@ -84,6 +84,13 @@ class ProductRepository:
             raise ProductNotFound(", ".join(missing))
         return found
 
+    async def by_ids(self, shop_id: uuid.UUID, ids: Iterable[uuid.UUID]) -> list[Product]:
+        ids = list(ids)
+        if not ids:
+            return []
+        return list(await self.session.scalars(select(Product).where(
+            Product.shop_id == shop_id, Product.id.in_(ids))))
+
     async def all(self, shop_id: uuid.UUID) -> list[Product]:
         return list(await self.session.scalars(
             select(Product).where(Product.shop_id == shop_id).order_by(Product.sku)))

@@ -20,5 +20,11 @@ class Actor:
     def system(cls, shop_id: uuid.UUID) -> Actor:
         return cls(shop_id=shop_id, member_id=None, role=Role.ADMIN, name="system")
 
+    @classmethod
+    def customer(cls, shop_id: uuid.UUID) -> Actor:
+        """The customer acting in their own chat: no member, no seller permissions (their
+        services check that the order is theirs instead); history shows no actor."""
+        return cls(shop_id=shop_id, member_id=None, role=Role.VIEWER, name="customer")
+
     def require(self, permission: Permission) -> None:
         require(self.role, permission)

@@ -1,17 +1,23 @@
-"""The financial axis: derived from payment and refund rows, never set by hand."""
+"""The financial axis: derived from payment and refund rows, never set by hand.
+
+One fact besides the rows takes part: whether the seller has an open payment request (a
+timestamp on the order). With nothing paid yet, an open request reads `awaiting_payment`;
+withdrawing it reads `pending` again; any payment reads as the payments say.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 
-from orders.errors import InvalidInput, InvalidTransition
+from orders.errors import InvalidInput, InvalidTransition, RuleViolation
 
 ZERO = Decimal("0.00")
 
 
 class FinancialStatus(StrEnum):
     PENDING = "pending"                        # nothing paid yet
+    AWAITING_PAYMENT = "awaiting_payment"      # nothing paid yet; the seller asked for payment
     PARTIALLY_PAID = "partially_paid"          # some, not all, of the total paid
     PAID = "paid"                              # the total (or more) paid, nothing refunded
     PARTIALLY_REFUNDED = "partially_refunded"  # part of what was paid went back
@@ -21,7 +27,8 @@ class FinancialStatus(StrEnum):
 F = FinancialStatus
 # Which derived changes are legal; a derivation outside this table is a bug or a bad input.
 ALLOWED: dict[FinancialStatus, frozenset[FinancialStatus]] = {
-    F.PENDING: frozenset({F.PARTIALLY_PAID, F.PAID}),
+    F.PENDING: frozenset({F.AWAITING_PAYMENT, F.PARTIALLY_PAID, F.PAID}),
+    F.AWAITING_PAYMENT: frozenset({F.PENDING, F.PARTIALLY_PAID, F.PAID}),
     F.PARTIALLY_PAID: frozenset({F.PAID, F.PARTIALLY_REFUNDED, F.REFUNDED}),
     # back to partially paid only when an edit raised the total above what was paid
     F.PAID: frozenset({F.PARTIALLY_PAID, F.PARTIALLY_REFUNDED, F.REFUNDED}),
@@ -38,11 +45,12 @@ def totals(payments: Iterable[tuple[str, Decimal]]) -> tuple[Decimal, Decimal]:
     return paid, refunded
 
 
-def derive(total: Decimal, paid: Decimal, refunded: Decimal) -> FinancialStatus:
+def derive(total: Decimal, paid: Decimal, refunded: Decimal, *,
+           payment_requested: bool = False) -> FinancialStatus:
     if refunded > ZERO:
         return F.REFUNDED if refunded >= paid else F.PARTIALLY_REFUNDED
     if paid <= ZERO:
-        return F.PENDING
+        return F.AWAITING_PAYMENT if payment_requested else F.PENDING
     return F.PAID if paid >= total else F.PARTIALLY_PAID
 
 
@@ -72,3 +80,17 @@ def ensure_refund_allowed(amount: Decimal, paid: Decimal, refunded: Decimal, cur
     refundable = paid - refunded
     if amount > refundable:
         raise InvalidInput(f"Only {refundable} {currency} can be refunded ({amount} asked).")
+
+
+# A payment may be asked for while something is still due and nothing went back.
+REQUESTABLE: frozenset[FinancialStatus] = frozenset({F.PENDING, F.AWAITING_PAYMENT, F.PARTIALLY_PAID})
+
+
+def amount_due(total: Decimal, paid: Decimal) -> Decimal:
+    return max(total - paid, ZERO)
+
+
+def ensure_payment_requestable(current: str, number: str) -> None:
+    if F(current) not in REQUESTABLE:
+        raise RuleViolation("payment_request", f"Order {number} is {current}; there is nothing "
+                                               "to ask the customer to pay.")

@@ -29,13 +29,14 @@ class Permission(StrEnum):
     DELETE_ORDER = "delete orders"
     MANAGE_MEMBERS = "manage members"
     MANAGE_CATALOG = "manage the catalog"
+    MANAGE_SETTINGS = "change the shop's settings and notice texts"
 
 
 P = Permission
 _VIEWER = frozenset({P.READ})
 _AGENT = _VIEWER | {P.APPROVE_DRAFT, P.CREATE_ORDER, P.MOVE_ORDER, P.NOTE, P.TAG, P.FULFILL}
 _MANAGER = _AGENT | {P.EDIT_ORDER, P.ASSIGN, P.RECORD_PAYMENT, P.REFUND, P.DELETE_ORDER}
-_ADMIN = _MANAGER | {P.MANAGE_MEMBERS, P.MANAGE_CATALOG}
+_ADMIN = _MANAGER | {P.MANAGE_MEMBERS, P.MANAGE_CATALOG, P.MANAGE_SETTINGS}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: _VIEWER,

@@ -42,5 +42,6 @@ class Product(ShopRow, Base):
     # The catalog file's "options" list, exactly as imported (groups, values, qualifiers).
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    warranty_months: Mapped[int | None] = mapped_column(Integer)  # None: no warranty
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

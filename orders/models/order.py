@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from orders.models.fulfillment import Fulfillment
     from orders.models.payments import Payment, Restock
 
-_STATUSES = "'new', 'pending', 'confirmed', 'packed', 'shipped', 'delivered', 'cancelled', 'refunded'"
+_STATUSES = ("'new', 'pending', 'confirmed', 'packed', 'shipped', 'delivered', 'cancelled', "
+             "'refunded', 'quote', 'claimed', 'completed'")
 
 
 class Order(ShopRow, Base):
@@ -52,6 +53,11 @@ class Order(ShopRow, Base):
         Index(None, "shop_id", "fulfillment_status", "created_at", "id"),
         Index(None, "shop_id", "customer_id", "created_at"),
         Index(None, "shop_id", "conversation_id", "created_at"),
+        # A claim code finds its quote; unique per shop while open (NULL once claimed).
+        Index(None, "shop_id", "claim_code", unique=True),
+        Index(None, "shop_id", "claimed_code"),
+        # The auto-completion sweep looks across shops for delivered orders whose time came.
+        Index(None, "status", "auto_complete_at"),
     )
 
     number: Mapped[str] = mapped_column(String(32))
@@ -75,6 +81,26 @@ class Order(ShopRow, Base):
     conversation_id: Mapped[uuid.UUID | None]
     invoice_url: Mapped[str | None] = mapped_column(Text)
     label_url: Mapped[str | None] = mapped_column(Text)
+    # Quotes (seed 002): the open claim code, the code once used (to tell a second claimant
+    # why not), and when the customer accepted.
+    claim_code: Mapped[str | None] = mapped_column(String(12))
+    claimed_code: Mapped[str | None] = mapped_column(String(12))
+    quote_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An open payment request (financial `awaiting_payment` while nothing is paid) and the
+    # customer's "I paid" that answered it.
+    payment_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    customer_says_paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    carrier: Mapped[str | None] = mapped_column(String(64))
+    tracking_number: Mapped[str | None] = mapped_column(String(128))
+    tracking_url: Mapped[str | None] = mapped_column(Text)
+    # Production: the shop's stage reached (None: not started) and the packing checklist's ticks.
+    stage: Mapped[str | None] = mapped_column(String(64))
+    checklist: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Fixed when delivered (the shop's auto_complete_days then), so the sweep is one indexed query.
+    auto_complete_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    invoice_id: Mapped[uuid.UUID | None]
+    invoice_number: Mapped[str | None] = mapped_column(String(32))
     created_by: Mapped[uuid.UUID | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = created_at_column()
@@ -127,6 +153,8 @@ class OrderLine(ShopRow, Base):
     line_total: Mapped[Decimal] = mapped_column(Money())
     # How many units were taken from stock (0 when the product's stock is not tracked).
     reserved: Mapped[int] = mapped_column(Integer, default=0)
+    # The product's warranty when ordered; it starts when the order is completed.
+    warranty_months: Mapped[int | None] = mapped_column(Integer)
 
 
 class OrderMember(ShopKey, Base):

@@ -5,6 +5,17 @@ an `Actor`; the actor's shop scopes everything. Functions documented as running 
 caller's unit of work" (`create_order_from_draft`, `place_order`, `move_order`, `claim_due`,
 `mark_sent`, `mark_failed`) never commit, so a caller can combine steps in one transaction.
 """
+from orders.services.completion import complete_overdue, confirm_received
+from orders.services.invoices import InvoiceDocument, invoice_document, issue_invoice
+from orders.services.payment_requests import (customer_says_paid, request_payment,
+                                              withdraw_payment_request)
+from orders.services.production import advance_stage, tick_checklist
+from orders.services.quotes import accept_quote, claim_quote, create_quote
+from orders.services.shipping import set_tracking, ship_order
+from orders.services.shop_settings import update_shop_settings
+from orders.services.sweeps import run_sweeps
+from orders.services.templates import list_templates, set_template, template_overrides
+from orders.services.warranties import warranty_reminders
 from orders.services.catalog import ImportReport, catalog_json, import_catalog, load_catalog
 from orders.services.creation import (LineRequest, NewOrder, create_order, create_order_from_draft,
                                       place_order)
@@ -26,4 +37,10 @@ __all__ = [
     "load_catalog", "mark_failed", "mark_sent", "move_order", "order_history", "place_order",
     "record_payment", "refund_order", "replace_lines", "tag_order", "transition_order",
     "update_order",
+    # order flows (issue 9)
+    "InvoiceDocument", "accept_quote", "advance_stage", "claim_quote", "complete_overdue",
+    "confirm_received", "create_quote", "customer_says_paid", "invoice_document", "issue_invoice",
+    "list_templates", "request_payment", "run_sweeps", "set_template", "set_tracking",
+    "ship_order", "template_overrides", "tick_checklist", "update_shop_settings",
+    "warranty_reminders", "withdraw_payment_request",
 ]

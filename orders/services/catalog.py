@@ -49,6 +49,7 @@ async def import_catalog(uow: UnitOfWork, shop_slug: str, shop_block: dict[str, 
             product.aliases = list(item.get("aliases", []))
             product.stock = item.get("stock")
             product.options = list(item.get("options", []))
+            product.warranty_months = item.get("warranty_months")
             product.updated_at = utcnow()
         await uow.commit()
     return ImportReport(created, updated, filled)
@@ -68,9 +69,15 @@ def _fill_shop(shop: Shop, block: dict[str, Any]) -> dict[str, str]:
 def catalog_json(shop: Shop, products: list[Product]) -> dict[str, Any]:
     """The shop's catalog in DESIGN.md's JSON format, as the parser takes it."""
     return {"shop": {key: getattr(shop, key) for key in SHOP_KEYS},
-            "products": [{"sku": p.sku, "name": p.name, "aliases": p.aliases,
-                          "price": str(p.price), "stock": p.stock, "options": p.options}
-                         for p in products if p.active]}
+            "products": [_product_json(p) for p in products if p.active]}
+
+
+def _product_json(p: Product) -> dict[str, Any]:
+    item = {"sku": p.sku, "name": p.name, "aliases": p.aliases, "price": str(p.price),
+            "stock": p.stock, "options": p.options}
+    if p.warranty_months:  # optional in the format: absent rather than null
+        item["warranty_months"] = p.warranty_months
+    return item
 
 
 async def load_catalog(uow: UnitOfWork, shop_id: Any) -> dict[str, Any]:

@@ -13,11 +13,11 @@ from orders.db import new_id, utcnow
 from orders.domain import pricing
 from orders.domain.actors import Actor
 from orders.domain.roles import Permission
-from orders.domain.status import OrderStatus
+from orders.domain.status import QUOTES, OrderStatus
 from orders.errors import InvalidInput
 from orders.models import Order, OrderLine, OrderMember, OrderTag, Product
 from orders.services.customers import customer_for
-from orders.services.recording import notify_customer, record
+from orders.services.recording import notify, record
 from orders.uow import UnitOfWork
 
 
@@ -84,13 +84,19 @@ async def create_order_from_draft(uow: UnitOfWork, actor: Actor, draft_id: uuid.
 
 async def place_order(uow: UnitOfWork, actor: Actor, new: NewOrder, *, status: OrderStatus,
                       source: str, draft_id: uuid.UUID | None = None,
-                      permission: Permission = Permission.CREATE_ORDER) -> Order:
-    """The steps of making an order, in an open unit of work, without committing."""
+                      permission: Permission = Permission.CREATE_ORDER,
+                      event: str | None = "order.created") -> Order:
+    """The steps of making an order, in an open unit of work, without committing.
+
+    A quote (`status` quote) takes no stock; `event` None tells nobody yet.
+    """
     actor.require(permission)
     check_lines(new.lines)
     shop = await uow.shops.get(actor.shop_id)
     products = await uow.products.by_skus(shop.id, {line.sku for line in new.lines})
-    await reserve_stock(uow, products, new.lines)  # locks products in id order, then the counter
+    holds_stock = status not in QUOTES
+    if holds_stock:
+        await reserve_stock(uow, products, new.lines)  # locks products in id order, then the counter
     number = pricing.format_order_number(await uow.shops.next_number(shop.id))
     customer = await customer_for(uow, shop.id, new)
     order = Order(
@@ -102,7 +108,7 @@ async def place_order(uow: UnitOfWork, actor: Actor, new: NewOrder, *, status: O
         form_data=dict(new.form_data), metadata_=dict(new.metadata), date_due=new.date_due,
         draft_id=draft_id, conversation_id=new.conversation_id, created_by=actor.member_id,
         version=1, created_at=utcnow(), updated_at=utcnow(), deleted_at=None)
-    order.lines = build_lines(order, products, new.lines)
+    order.lines = build_lines(order, products, new.lines, reserve=holds_stock)
     order.total = sum((line.line_total for line in order.lines), pricing.money(0))
     order.tags = [OrderTag(shop_id=shop.id, tag=t) for t in sorted({t.strip() for t in new.tags} - {""})]
     members = await uow.members.in_shop(shop.id, new.assignees)
@@ -111,7 +117,8 @@ async def place_order(uow: UnitOfWork, actor: Actor, new: NewOrder, *, status: O
     await uow.flush()  # the order row must exist before its history rows
     record(uow, order, actor, "status", None, status,
            note=f"Made from draft {draft_id}" if draft_id else "Created")
-    notify_customer(uow, order, "order.created")
+    if event:
+        notify(uow, order, event)
     await uow.flush()
     return order
 
@@ -126,8 +133,23 @@ async def reserve_stock(uow: UnitOfWork, products: Mapping[str, Product],
         await uow.products.reserve(product, wanted[product.sku])
 
 
+async def reserve_order_stock(uow: UnitOfWork, order: Order) -> None:
+    """A converted quote takes its stock now, all or nothing (OutOfStock names what is short)."""
+    by_product: dict[uuid.UUID, list[OrderLine]] = defaultdict(list)
+    for line in order.lines:
+        if line.product_id is not None and not line.reserved:
+            by_product[line.product_id].append(line)
+    products = await uow.products.by_ids(order.shop_id, by_product)
+    for product in sorted(products, key=lambda p: p.id):  # fixed lock order
+        lines = by_product[product.id]
+        if await uow.products.reserve(product, sum(line.quantity for line in lines)):
+            for line in lines:
+                line.reserved = line.quantity
+
+
 def build_lines(order: Order, products: Mapping[str, Product],
-                lines: Sequence[LineRequest]) -> list[OrderLine]:
+                lines: Sequence[LineRequest], *, reserve: bool = True) -> list[OrderLine]:
+    """Snapshot lines; `reserve` False (a quote) records no units as taken from stock."""
     built = []
     for position, line in enumerate(lines):
         product = products[line.sku]
@@ -137,7 +159,8 @@ def build_lines(order: Order, products: Mapping[str, Product],
             id=new_id(), shop_id=order.shop_id, order_id=order.id, position=position,
             product_id=product.id, sku=product.sku, name=product.name, unit_price=price,
             quantity=line.quantity, options=options, line_total=pricing.line_total(price, line.quantity),
-            reserved=line.quantity if product.stock is not None else 0))
+            reserved=line.quantity if reserve and product.stock is not None else 0,
+            warranty_months=product.warranty_months))
     return built
 
 

@@ -15,7 +15,9 @@ def paid_and_refunded(order: Order):
 def refresh_financial(uow: UnitOfWork, actor: Actor, order: Order, note: str | None = None) -> bool:
     """Derive the financial status from the payment rows; record it if it changed."""
     paid, refunded = paid_and_refunded(order)
-    target = financial.check(order.financial_status, financial.derive(order.total, paid, refunded))
+    derived = financial.derive(order.total, paid, refunded,
+                               payment_requested=order.payment_requested_at is not None)
+    target = financial.check(order.financial_status, derived)
     if target == order.financial_status:
         return False
     record(uow, order, actor, "financial", order.financial_status, target, note)

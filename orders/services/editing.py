@@ -16,7 +16,7 @@ from orders.models import Order, OrderMember, OrderTag
 from orders.services.access import order_for_change
 from orders.services.creation import LineRequest, check_lines, build_lines
 from orders.services.derived import refresh_financial
-from orders.services.recording import notify_customer, record, touch
+from orders.services.recording import notify, record, touch
 from orders.uow import UnitOfWork
 
 _UNSET: Any = object()
@@ -43,6 +43,9 @@ async def replace_lines(uow: UnitOfWork, actor: Actor, number: str, lines: Seque
         for line in lines:
             wanted[products[line.sku].id] += line.quantity
         by_id = {p.id: p for p in products.values()}
+        holds_stock = order.status not in order_status.QUOTES  # a quote takes stock when converted
+        if not holds_stock:
+            wanted.clear()
         for product_id in sorted(set(held) | set(wanted)):  # fixed lock order
             delta = wanted[product_id] - held[product_id]
             if delta > 0:
@@ -50,12 +53,12 @@ async def replace_lines(uow: UnitOfWork, actor: Actor, number: str, lines: Seque
             elif delta < 0:
                 await uow.products.restore(actor.shop_id, product_id, -delta)
         before = _describe(order)
-        order.lines = build_lines(order, products, lines)
+        order.lines = build_lines(order, products, lines, reserve=holds_stock)
         order.total = sum((line.line_total for line in order.lines), pricing.money(0))
         touch(order)
         record(uow, order, actor, "lines", before, _describe(order), note)
         refresh_financial(uow, actor, order, "Total changed by an edit")
-        notify_customer(uow, order, "order.updated", change="lines")
+        notify(uow, order, "order.updated", change="lines")
         await uow.commit()
     return order
 
@@ -95,7 +98,7 @@ async def update_order(uow: UnitOfWork, actor: Actor, number: str, *,
         if changed:
             touch(order)
             if any(f in CONTACT_FIELDS for f in changed):
-                notify_customer(uow, order, "order.updated", change="contact")
+                notify(uow, order, "order.updated", change="contact")
         await uow.commit()
     return order
 

@@ -11,7 +11,7 @@ from orders.domain.roles import Permission
 from orders.models import Fulfillment, FulfillmentLine, Order
 from orders.services.access import order_for_change
 from orders.services.derived import fulfilled_by_line, refresh_fulfillment
-from orders.services.recording import notify_customer, record, touch
+from orders.services.recording import notify, record, touch
 from orders.uow import UnitOfWork
 
 
@@ -41,7 +41,7 @@ async def fulfill_order(uow: UnitOfWork, actor: Actor, number: str,
         record(uow, order, actor, "shipment", None, tracking_number or "recorded",
                "; ".join(f"{q} x {_sku(order, l)}" for l, q in wanted.items()))
         refresh_fulfillment(uow, actor, order)
-        notify_customer(uow, order, "order.fulfillment_created", carrier=carrier,
+        notify(uow, order, "fulfillment.created", carrier=carrier,
                         tracking_number=tracking_number, tracking_url=tracking_url)
         await uow.commit()
     return order

@@ -1,47 +1,80 @@
-"""Moving an order along its status axis: transitions, cancellation (stock back), soft delete."""
+"""Moving an order along its status axis: transitions, cancellation (stock back), soft delete.
+
+Arriving at some statuses does more than change the status (`_arrive`): a converted quote takes
+its stock, a cancel gives it back, delivery starts the auto-completion clock, completion issues
+the invoice and starts the warranties.
+"""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from orders.db import new_id, utcnow
-from orders.domain import financial, guards
+from orders.domain import financial, guards, production
 from orders.domain import status as order_status
 from orders.domain.actors import Actor
 from orders.domain.roles import Permission
 from orders.domain.status import OrderStatus
 from orders.errors import RuleViolation
-from orders.models import Order, Restock
+from orders.models import Order, Restock, Shop
 from orders.services.access import order_for_change
-from orders.services.recording import notify_customer, record, touch
+from orders.services.creation import reserve_order_stock
+from orders.services.invoices import issue_invoice_in
+from orders.services.recording import notify, record, touch
+from orders.services.warranties import start_warranties
 from orders.uow import UnitOfWork
 
-# Status moves the customer hears about.
-CUSTOMER_VISIBLE = frozenset({OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED,
-                              OrderStatus.CANCELLED, OrderStatus.REFUNDED})
+DEFAULT_AUTO_COMPLETE_DAYS = 7
 
 
 async def transition_order(uow: UnitOfWork, actor: Actor, number: str, to: str, *,
                            expected_version: int | None = None, note: str | None = None) -> Order:
-    """Move the order's status to `to` if the table and the guards allow it."""
+    """A seller moves the order's status to `to` if the table and the guards allow it
+    (claimed and completed are the customer's moves, refused here)."""
     async with uow:
         order = await order_for_change(uow, actor, number, Permission.MOVE_ORDER, expected_version)
+        order_status.seller_transition(order.status, to)
         await move_order(uow, actor, order, to, note)
         await uow.commit()
     return order
 
 
 async def move_order(uow: UnitOfWork, actor: Actor, order: Order, to: str,
-                     note: str | None = None) -> None:
+                     note: str | None = None, *, now: datetime | None = None) -> None:
     """The move itself, inside an open unit of work on a locked order (no commit)."""
     target = order_status.transition(order.status, to)
+    shop = await uow.shops.get(order.shop_id)
     paid, refunded = financial.totals((p.kind, p.amount) for p in order.payments)
-    guards.ensure_move_allowed(order.number, target, order.invoice_url, order.label_url,
-                               paid - refunded, order.fulfillment_status)
-    if target is OrderStatus.CANCELLED:
-        await restore_stock(uow, order)
-    previous, order.status = order.status, target
+    settings = shop.settings or {}
+    guards.ensure_move_allowed(
+        order.number, target, order.invoice_url or order.invoice_number, order.label_url,
+        paid - refunded, order.fulfillment_status,
+        unticked=production.unticked(production.checklist_of(settings), order.checklist or {}),
+        stage_missing=production.stage_missing(production.stages_of(settings), order.stage))
+    previous = order.status
+    await _arrive(uow, actor, shop, order, previous, target, now or utcnow())
+    order.status = target
     touch(order)
     record(uow, order, actor, "status", previous, target, note)
-    if target in CUSTOMER_VISIBLE:
-        notify_customer(uow, order, "order.status_changed", previous_status=previous)
+    facts = {"carrier": order.carrier, "tracking_number": order.tracking_number,
+             "tracking_url": order.tracking_url} if target is OrderStatus.SHIPPED else {}
+    notify(uow, order, f"status.{target}", previous_status=previous, **facts)
+
+
+async def _arrive(uow: UnitOfWork, actor: Actor, shop: Shop, order: Order, previous: str,
+                  target: OrderStatus, now: datetime) -> None:
+    if order_status.reserves_stock(previous, target):
+        await reserve_order_stock(uow, order)
+    if previous == OrderStatus.QUOTE:
+        order.claim_code = None  # a code only ever claims an open quote
+    if target is OrderStatus.CANCELLED:
+        await restore_stock(uow, order)
+    elif target is OrderStatus.DELIVERED:
+        days = (shop.settings or {}).get("auto_complete_days", DEFAULT_AUTO_COMPLETE_DAYS)
+        order.auto_complete_at = now + timedelta(days=float(days)) if days else None
+    elif target is OrderStatus.COMPLETED:
+        order.completed_at, order.auto_complete_at = now, None
+        await issue_invoice_in(uow, actor, shop, order, now)
+        start_warranties(uow, order, now)
 
 
 async def cancel_order(uow: UnitOfWork, actor: Actor, number: str, *,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from orders.db import new_id
 from orders.domain import financial, guards, pricing
+from orders.domain import status as order_status
 from orders.domain.actors import Actor
 from orders.domain.financial import FinancialStatus
 from orders.domain.roles import Permission
@@ -18,7 +19,7 @@ from orders.models import Order, Payment, Restock
 from orders.services.access import order_for_change
 from orders.services.derived import paid_and_refunded, refresh_financial
 from orders.services.lifecycle import restocked_by_line, move_order
-from orders.services.recording import notify_customer, record, touch
+from orders.services.recording import notify, record, touch
 from orders.uow import UnitOfWork
 
 
@@ -40,7 +41,9 @@ async def record_payment(uow: UnitOfWork, actor: Actor, number: str, amount: Dec
         touch(order)
         record(uow, order, actor, "payment", None, f"{amount} {order.currency}", note or method)
         refresh_financial(uow, actor, order)
-        notify_customer(uow, order, "order.payment_received", amount=str(amount))
+        if order.financial_status == FinancialStatus.PAID:
+            order.payment_requested_at = None  # the request is answered
+        notify(uow, order, "payment.received", amount=str(amount))
         await uow.commit()
     return order
 
@@ -56,11 +59,13 @@ async def refund_order(uow: UnitOfWork, actor: Actor, number: str, amount: Decim
                        reference: str | None = None, expected_version: int | None = None) -> Order:
     """Give money back; put back into stock exactly the chosen line quantities (never twice).
 
-    A delivered order refunded in full becomes `refunded`.
+    Only a delivered, completed or cancelled order is refunded (seed 000: a cancellation
+    comes first); a delivered or completed order refunded in full becomes `refunded`.
     """
     amount, restock = pricing.money(amount), dict(restock or {})
     async with uow:
         order = await order_for_change(uow, actor, number, Permission.REFUND, expected_version)
+        order_status.ensure_refundable(order.status, order.number)
         paid, refunded = paid_and_refunded(order)
         financial.ensure_refund_allowed(amount, paid, refunded, order.currency)
         lines = _check_restock(order, restock)
@@ -77,10 +82,10 @@ async def refund_order(uow: UnitOfWork, actor: Actor, number: str, amount: Decim
         record(uow, order, actor, "refund", None, f"{amount} {order.currency}", _restock_note(
             lines, restock, note))
         refresh_financial(uow, actor, order)
-        if (order.status == OrderStatus.DELIVERED
+        if (order.status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
                 and order.financial_status == FinancialStatus.REFUNDED):
             await move_order(uow, actor, order, OrderStatus.REFUNDED, "Refunded in full")
-        notify_customer(uow, order, "order.refunded", amount=str(amount))
+        notify(uow, order, "refund.made", amount=str(amount))
         await uow.commit()
     return order
 

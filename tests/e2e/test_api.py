@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from ingestion import inbox
 from ingestion.inbox import IncomingMessage
 from orders.models import Order, Payment, Product
+from orders.services.editing import attach_documents
 
 API = "/api/v1"
 _events = itertools.count(1)
@@ -236,12 +237,22 @@ async def test_stale_version_and_forbidden_move_are_409_saying_which(client, mak
 
 
 async def test_payment_then_refund_with_restock(client, make, pizzeria, manager, candles):
-    order = await make.order(await make.member(pizzeria.shop, "agent"), [("CANDLE", 3)])
+    agent = await make.member(pizzeria.shop, "agent")
+    order = await make.order(agent, [("CANDLE", 3)])
     assert await stock_of(pizzeria.db, candles.id) == 7
     paid = await client.post(f"{API}/orders/{order.number}/payments", headers=manager,
                              json={"amount": "12.00", "method": "cash"})
     assert paid.status == 200 and (await paid.json())["financial_status"] == "paid"
     line_id = (await paid.json())["lines"][0]["id"]
+    early = await client.post(f"{API}/orders/{order.number}/refunds", headers=manager,
+                              json={"amount": "8.00"})
+    assert early.status == 409 and "cancel it first" in (await early.json())["error"]
+    # refunds follow delivery (or a cancellation), seed 000
+    await attach_documents(pizzeria.db.uow(), agent, order.number, invoice_url="i", label_url="l")
+    for to in ("confirmed", "packed", "shipped", "delivered"):
+        moved = await client.post(f"{API}/orders/{order.number}/transitions", headers=manager,
+                                  json={"to": to})
+        assert moved.status == 200, to
     resp = await client.post(f"{API}/orders/{order.number}/refunds", headers=manager,
                              json={"amount": "8.00", "restock": [{"line_id": line_id,
                                                                  "quantity": 2}]})

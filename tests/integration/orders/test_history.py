@@ -25,8 +25,11 @@ async def test_each_change_writes_its_history_row_with_actor(db, make):
     await record_payment(db.uow(), admin, n, "33.00")
     await attach_documents(db.uow(), admin, n, invoice_url="https://i", label_url="https://l")
     await fulfill_order(db.uow(), admin, n)
-    await refund_order(db.uow(), admin, n, "11.00", restock={order.lines[0].id: 1})
     await transition_order(db.uow(), Actor.system(shop.id), n, "packed", note="packed by robot")
+    await transition_order(db.uow(), admin, n, "shipped")
+    await transition_order(db.uow(), admin, n, "delivered")
+    # refunds wait for delivery (or a cancellation): seed 000
+    await refund_order(db.uow(), admin, n, "11.00", restock={order.lines[0].id: 1})
 
     rows = await order_history(db.uow(), admin, n)
     assert [(r.axis, r.from_value, r.to_value) for r in rows] == [
@@ -43,16 +46,20 @@ async def test_each_change_writes_its_history_row_with_actor(db, make):
         ("document", None, "https://l"),
         ("shipment", None, "recorded"),
         ("fulfillment", "unfulfilled", "fulfilled"),
+        ("status", "confirmed", "packed"),
+        ("status", "packed", "shipped"),
+        ("status", "shipped", "delivered"),
         ("refund", None, "11.00 USD"),
         ("financial", "paid", "partially_refunded"),
-        ("status", "confirmed", "packed"),
     ]
-    assert {r.actor_id for r in rows[:-1]} == {admin.member_id}
-    assert (rows[-1].actor_id, rows[-1].note) == (None, "packed by robot")  # the system did it
-    assert rows[-3].note == "restocked 1 x PIZZA"
+    packed = rows[-5]
+    assert {r.actor_id for r in rows if r is not packed} == {admin.member_id}
+    assert (packed.actor_id, packed.note) == (None, "packed by robot")  # the system did it
+    assert rows[-2].note == "restocked 1 x PIZZA"
 
     async with db.uow() as uow:
         kinds = [m.kind for m in await uow.outbox.pending(shop.id)]
     assert kinds == ["order.created", "order.updated", "order.updated", "order.status_changed",
-                     "order.payment_received", "order.fulfillment_created", "order.refunded",
+                     "order.payment_received", "order.fulfillment_created",
+                     "order.status_changed", "order.status_changed", "order.refunded",
                      ]  # packing is the shop's own business: no customer notice

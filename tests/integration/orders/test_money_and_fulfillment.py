@@ -52,7 +52,10 @@ async def test_refund_with_partial_restock_puts_back_only_the_chosen_units(db, m
     manager = await make.member(shop, "manager")
     order = await make.order(manager, [("PIZZA", 3), ("COLA", 2)])
     await record_payment(db.uow(), manager, order.number, "34.00")
+    await _delivered(db, manager, order)
     pizza, cola = order.lines
+    with pytest.raises(InvalidInput, match="Only 34.00 USD can be refunded"):
+        await refund_order(db.uow(), manager, order.number, "35.00")
 
     order = await refund_order(db.uow(), manager, order.number, "10.00", restock={pizza.id: 1})
 
@@ -62,26 +65,47 @@ async def test_refund_with_partial_restock_puts_back_only_the_chosen_units(db, m
         await refund_order(db.uow(), manager, order.number, "5.00", restock={pizza.id: 3})
     order = await refund_order(db.uow(), manager, order.number, "24.00",
                                restock={pizza.id: 2, cola.id: 2})
-    assert order.financial_status == "refunded"
+    assert (order.status, order.financial_status) == ("refunded", "refunded")
     assert await _stocks(db) == {"PIZZA": 10, "COLA": 10}
-    with pytest.raises(InvalidInput, match="Only 0.00 USD can be refunded"):
+    with pytest.raises(RuleViolation, match="it is refunded already"):
         await refund_order(db.uow(), manager, order.number, "1.00")
 
 
-async def test_cancel_after_partial_restock_returns_only_the_rest(db, make):
+async def test_refund_of_an_undelivered_order_needs_a_cancellation_first(db, make):
     shop = await make.shop()
     await make.product(shop, price="10.00", stock=10)
     manager = await make.member(shop, "manager")
     order = await make.order(manager, [("PIZZA", 4)])
     await record_payment(db.uow(), manager, order.number, "40.00")
-    await refund_order(db.uow(), manager, order.number, "10.00", restock={order.lines[0].id: 1})
+    with pytest.raises(RuleViolation, match="it is pending; cancel it first"):
+        await refund_order(db.uow(), manager, order.number, "10.00")
 
     await cancel_order(db.uow(), manager, order.number)
+    # the cancel gave every unit back: a refund finds none left to restock
+    with pytest.raises(InvalidInput, match="Only 0 of pizza can still go back to stock"):
+        await refund_order(db.uow(), manager, order.number, "10.00", restock={order.lines[0].id: 1})
+    order = await refund_order(db.uow(), manager, order.number, "40.00")
 
+    assert (order.status, order.financial_status) == ("cancelled", "refunded")
     assert await _stocks(db) == {"PIZZA": 10}
     async with db.uow() as uow:
         rows = sorted((r.reason, r.quantity) for r in await uow.session.scalars(select(Restock)))
-    assert rows == [("cancel", 3), ("refund", 1)]
+    assert rows == [("cancel", 4)]
+
+
+async def test_shipped_order_is_refunded_once_delivered(db, make):
+    shop = await make.shop()
+    await make.product(shop, price="10.00")
+    manager = await make.member(shop, "manager")
+    order = await make.order(manager, [("PIZZA", 1)])
+    await record_payment(db.uow(), manager, order.number, "10.00")
+    await transition_order(db.uow(), manager, order.number, "confirmed")
+    await attach_documents(db.uow(), manager, order.number, invoice_url="i", label_url="l")
+    for target in ("packed", "shipped"):
+        await transition_order(db.uow(), manager, order.number, target)
+
+    with pytest.raises(RuleViolation, match="on its way; refund it once it is delivered"):
+        await refund_order(db.uow(), manager, order.number, "10.00")
 
 
 async def test_full_refund_of_a_delivered_order_makes_it_refunded(db, make):

@@ -18,6 +18,10 @@ EXPECTED_STATUS_MOVES = {
     (S.NEW, S.CONFIRMED), (S.NEW, S.CANCELLED), (S.PENDING, S.CONFIRMED), (S.PENDING, S.CANCELLED),
     (S.CONFIRMED, S.PACKED), (S.CONFIRMED, S.CANCELLED), (S.PACKED, S.SHIPPED),
     (S.PACKED, S.CANCELLED), (S.SHIPPED, S.DELIVERED), (S.DELIVERED, S.REFUNDED),
+    # issue 9: quotes, and completion after delivery
+    (S.QUOTE, S.CLAIMED), (S.QUOTE, S.CONFIRMED), (S.QUOTE, S.CANCELLED),
+    (S.CLAIMED, S.CONFIRMED), (S.CLAIMED, S.CANCELLED),
+    (S.DELIVERED, S.COMPLETED), (S.COMPLETED, S.REFUNDED),
 }
 
 
@@ -41,7 +45,8 @@ def test_forbidden_status_move_names_the_rule(current, target):
 def test_forbidden_moves_explain_themselves_in_shop_words():
     assert st.why_not(S.SHIPPED, S.CANCELLED) == "an order can only be cancelled before it ships"
     assert st.why_not(S.CANCELLED, S.CONFIRMED) == "a cancelled order is final"
-    assert st.why_not(S.DELIVERED, S.SHIPPED) == "a delivered order can only be refunded"
+    assert st.why_not(S.DELIVERED, S.SHIPPED) == "a delivered order can only be completed or refunded"
+    assert st.why_not(S.COMPLETED, S.DELIVERED) == "a completed order can only be refunded"
     assert st.why_not(S.PENDING, S.PACKED) == "only a confirmed order can become packed"
     assert st.why_not(S.CONFIRMED, S.PENDING) == "no order can move back to pending"
 
@@ -53,12 +58,13 @@ def test_unknown_status_is_refused():
 
 @pytest.mark.parametrize("current", list(S))
 def test_cancel_is_possible_exactly_before_shipping(current):
-    assert st.can_cancel(current) == (current in {S.NEW, S.PENDING, S.CONFIRMED, S.PACKED})
+    assert st.can_cancel(current) == (current in {S.QUOTE, S.CLAIMED, S.NEW, S.PENDING,
+                                                  S.CONFIRMED, S.PACKED})
 
 
 @pytest.mark.parametrize("current", list(S))
 def test_edits_only_before_packing_and_never_when_terminal(current):
-    editable = current in {S.NEW, S.PENDING, S.CONFIRMED}
+    editable = current in {S.QUOTE, S.CLAIMED, S.NEW, S.PENDING, S.CONFIRMED}
     assert st.can_edit(current) == editable
     if not editable:
         with pytest.raises(RuleViolation):
