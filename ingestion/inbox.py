@@ -54,22 +54,33 @@ def _insert(session: AsyncSession):
 
 
 async def store(session: AsyncSession, incoming: list[IncomingMessage]) -> list[bool]:
-    """Insert each event unless (shop, channel, external id) is already there.
+    """Insert the events in one statement, skipping each (shop, channel, external id) already
+    there (`INSERT ... ON CONFLICT DO NOTHING RETURNING` the keys it did insert).
 
-    Returns, per event, True when it is new and False for a redelivery. Rows become durable
-    when the caller commits; several requests may share one commit (group commit).
+    Returns, per event, True when it is new and False for a redelivery (an event given twice
+    in one call is new once: its first occurrence). Rows become durable when the caller
+    commits; several requests may share one commit (group commit).
     """
+    if not incoming:
+        return []
     now = utcnow()
+    table = InboxMessage.__table__
+    rows = [{"shop_id": item.shop_id, "id": new_id(), "channel": item.channel,
+             "external_id": str(item.external_id), "kind": item.kind,
+             "message": storable(item.message), "status": PENDING, "attempts": 0,
+             "next_attempt_at": now, "received_at": now} for item in incoming]
+    # One statement, executed for many parameter sets: SQLAlchemy's "insertmanyvalues" sends it
+    # as multi-row INSERTs, and the statement is compiled once, not once per row count.
+    stmt = (_insert(session)(table)
+            .on_conflict_do_nothing(index_elements=["shop_id", "channel", "external_id"])
+            .returning(table.c.shop_id, table.c.channel, table.c.external_id))
+    connection = await session.connection()
+    inserted = {tuple(row) for row in await connection.execute(stmt, rows)}
     fresh: list[bool] = []
-    for item in incoming:
-        stmt = (_insert(session)(InboxMessage)
-                .values(shop_id=item.shop_id, id=new_id(), channel=item.channel,
-                        external_id=str(item.external_id), kind=item.kind,
-                        message=storable(item.message),
-                        status=PENDING, attempts=0, next_attempt_at=now, received_at=now)
-                .on_conflict_do_nothing(index_elements=["shop_id", "channel", "external_id"])
-                .returning(InboxMessage.id))
-        fresh.append((await session.execute(stmt)).scalar_one_or_none() is not None)
+    for row in rows:
+        key = (row["shop_id"], row["channel"], row["external_id"])
+        fresh.append(key in inserted)
+        inserted.discard(key)  # a second occurrence in this call is a redelivery
     return fresh
 
 

@@ -9,13 +9,17 @@ read once) unless given `env`.
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import re
+import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.models import INSTAGRAM, TELEGRAM, WHATSAPP, Channel
 from bot.settings import BotSettings
@@ -89,6 +93,58 @@ async def telegram_of(session: AsyncSession, shop_slug: str,
         return stored
     first = await first_shop_channel(session, TELEGRAM, env)
     return first[1] if first is not None and first[0] == shop_slug else None
+
+
+@dataclass(frozen=True)
+class TelegramEndpoint:
+    """What the Telegram webhook checks each update against (a plain copy: no ORM object)."""
+
+    shop_id: uuid.UUID
+    secret: str
+    token: str
+
+
+class TelegramEndpoints:
+    """Each shop's Telegram channel, read from the database at most once per `ttl` seconds per
+    process: every webhook request needs it, and a session per request costs more than the
+    insert itself.
+
+    Staleness is bounded and one-sided: `refresh` re-reads at once, so a secret just rotated by
+    `orderbot channel add` (another process) is accepted on its first request; an old secret
+    or a removed channel keeps working for at most `ttl` seconds. Shops without a channel are
+    not remembered (they are re-read each time), so a channel added later works at once.
+    Concurrent misses for one shop share one read.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, ttl: float = 5.0,
+                 max_shops: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.sessions, self.ttl, self.max_shops, self.clock = sessions, ttl, max_shops, clock
+        self._known: dict[str, tuple[float, TelegramEndpoint]] = {}
+        self._reading: dict[str, asyncio.Future[TelegramEndpoint | None]] = {}
+        self.reads = 0  # database reads made (tests)
+
+    async def get(self, slug: str, *, refresh: bool = False) -> TelegramEndpoint | None:
+        known = self._known.get(slug)
+        if known is not None and not refresh and self.clock() - known[0] < self.ttl:
+            return known[1]
+        if slug not in self._reading:
+            read = asyncio.ensure_future(self._read(slug))
+            self._reading[slug] = read
+            read.add_done_callback(lambda _: self._reading.pop(slug, None))
+        return await asyncio.shield(self._reading[slug])
+
+    async def _read(self, slug: str) -> TelegramEndpoint | None:
+        self.reads += 1
+        async with UnitOfWork(self.sessions).reading() as uow:
+            channel = await telegram_of(uow.session, slug)
+            found = None if channel is None else TelegramEndpoint(
+                channel.shop_id, channel.secret or "", channel.token or "")
+        self._known.pop(slug, None)
+        if found is not None:
+            if len(self._known) >= self.max_shops:
+                self._known.pop(next(iter(self._known)))  # the oldest entry
+            self._known[slug] = (self.clock(), found)
+        return found
 
 
 async def telegram_all(session: AsyncSession, env: BotSettings | None = None) -> list[Channel]:

@@ -10,17 +10,21 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.webhooks.channels import TelegramEndpoints
 from bot.webhooks.errors import BadPayload, BadSignature, BodyTooLarge
 from bot.webhooks.keys import INBOX_WORKER, SESSIONS, SETTINGS
 from ingestion.group_commit import GroupCommitter
 from ingestion.inbox import IncomingMessage
 
 GROUP_COMMIT = web.AppKey("group_commit", GroupCommitter)
+TELEGRAM_ENDPOINTS = web.AppKey("telegram_endpoints", TelegramEndpoints)
 
 
 async def group_commit(app: web.Application) -> AsyncIterator[None]:
-    """cleanup_ctx entry (after the database's): the inbox's shared commits."""
+    """cleanup_ctx entry (after the database's): the inbox's shared commits, and the cached
+    channel lookups every webhook request makes before storing."""
     committer = app[GROUP_COMMIT] = GroupCommitter(app[SESSIONS])
+    app[TELEGRAM_ENDPOINTS] = TelegramEndpoints(app[SESSIONS])
     yield
     await committer.close()
 
