@@ -1,6 +1,7 @@
 """Plain-dict views of orders for adapters (HTTP API, chat cards, outbox payloads)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from orders.models import Order, OrderHistory, OrderLine
@@ -33,6 +34,7 @@ def order_view(order: Order) -> dict[str, Any]:
         "assigned_member_ids": [str(m) for m in order.member_ids],
         "date_due": order.date_due.isoformat() if order.date_due else None,
         "invoice_url": order.invoice_url, "label_url": order.label_url, "source": order.source,
+        **flow_view(order),
         "created_at": order.created_at.isoformat(), "updated_at": order.updated_at.isoformat(),
         "deleted_at": order.deleted_at.isoformat() if order.deleted_at else None,
     }
@@ -42,3 +44,24 @@ def history_view(row: OrderHistory) -> dict[str, Any]:
     return {"axis": row.axis, "from": row.from_value, "to": row.to_value, "note": row.note,
             "actor_id": str(row.actor_id) if row.actor_id else None,
             "created_at": row.created_at.isoformat()}
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def flow_view(order: Order) -> dict[str, Any]:
+    """Where the order stands in the flows of issue 9 (quote, payment request, production,
+    tracking, completion, invoice)."""
+    return {
+        "claim_code": order.claim_code, "quote_accepted_at": _when(order.quote_accepted_at),
+        "payment_requested_at": _when(order.payment_requested_at),
+        "customer_says_paid_at": _when(order.customer_says_paid_at),
+        "stage": order.stage, "checklist": order.checklist or {},
+        "carrier": order.carrier, "tracking_number": order.tracking_number,
+        "tracking_url": order.tracking_url,
+        "auto_complete_at": _when(order.auto_complete_at),
+        "completed_at": _when(order.completed_at),
+        "invoice_id": str(order.invoice_id) if order.invoice_id else None,
+        "invoice_number": order.invoice_number,
+    }
