@@ -6,6 +6,11 @@ Recorded as things happen (process-wide counters and histograms):
     orderbot_webhook_request_seconds{channel}          time to answer a webhook
     orderbot_parse_seconds, orderbot_draft_confidence{source}, orderbot_claims_total{outcome}
                                                        (ingestion/metrics.py)
+    orderbot_outbox_sends_total{channel}               outbox rows delivered (marked sent)
+    orderbot_outbox_retries_total{channel,reason}      sends put back for later: rate_limited
+                                                       (a 429 or a wait) | failed (5xx, timeout)
+    orderbot_outbox_dead_letters_total{channel}        rows given up on (dead)
+    (channel: telegram | whatsapp | instagram | none for the seller fan-out rows)
 Read from the database at scrape time (every process sees the same, shared numbers):
     orderbot_inbox_rows{status}          pending | processing | done | dead
     orderbot_inbox_lag_seconds           how long the oldest due pending inbox row has waited
@@ -51,6 +56,29 @@ WEBHOOK_REQUESTS = Counter("orderbot_webhook_requests", "Webhook requests answer
 WEBHOOK_SECONDS = Histogram("orderbot_webhook_request_seconds", "Time to answer a webhook",
                             ["channel"],
                             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0))
+
+OUTBOX_SENDS = Counter("orderbot_outbox_sends", "Outbox rows delivered", ["channel"])
+OUTBOX_RETRIES = Counter("orderbot_outbox_retries", "Outbox sends put back for a later try",
+                         ["channel", "reason"])
+OUTBOX_DEAD_LETTERS = Counter("orderbot_outbox_dead_letters", "Outbox rows given up on (dead)",
+                              ["channel"])
+for _channel in KINDS:  # every channel shows, at 0, from the first scrape
+    OUTBOX_SENDS.labels(channel=_channel)
+    OUTBOX_DEAD_LETTERS.labels(channel=_channel)
+    for _reason in ("rate_limited", "failed"):
+        OUTBOX_RETRIES.labels(channel=_channel, reason=_reason)
+
+
+def outbox_outcome(channel: str | None, outcome: str) -> None:
+    """Count one recorded outbox outcome: sent | rate_limited | failed | dead."""
+    label = channel or "none"
+    if outcome == "sent":
+        OUTBOX_SENDS.labels(channel=label).inc()
+    elif outcome == "dead":
+        OUTBOX_DEAD_LETTERS.labels(channel=label).inc()
+    else:
+        OUTBOX_RETRIES.labels(channel=label, reason=outcome).inc()
+
 
 INBOX_STATUSES = ("pending", "processing", "done", "dead")
 DRAFT_STATES = ("pending_review", "approved", "rejected", "expired")

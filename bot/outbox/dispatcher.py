@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.models import INSTAGRAM, TELEGRAM, WHATSAPP, Channel
+from bot.ops import metrics
 from bot.outbox import callbacks
 from bot.outbox.errors import RateLimited, Rejected, SendError, Transient
 from bot.outbox.graph import GraphSender
@@ -170,6 +171,7 @@ class OutboxDispatcher(ClaimLoop):
             if card is not None and card.draft_id and message_id:
                 await _record_card(uow.session, row, card, message_id)
             await uow.commit()
+        metrics.outbox_outcome(row.channel, "sent")
 
     async def _defer(self, row: OutboxMessage, seconds: float, error: str) -> None:
         """A rate limit is a wait, not a failure: the attempt `claim_due` counted is handed back."""
@@ -181,15 +183,17 @@ class OutboxDispatcher(ClaimLoop):
             mine.next_attempt_at = utcnow() + timedelta(seconds=seconds)
             mine.last_error = error
             await uow.commit()
+        metrics.outbox_outcome(row.channel, "rate_limited")
 
     async def _failed(self, row: OutboxMessage, error: Any, *, dead: bool = False) -> None:
         base = min(self.first_retry * 2 ** max(row.attempts - 1, 0), self.last_retry)
         retry_in = timedelta(seconds=random.uniform(base / 2, base))  # jitter: no thundering herd
         uow = UnitOfWork(self.session_factory)
         async with uow:
-            await mark_failed(uow, row, str(error), retry_in=retry_in,
-                              max_attempts=0 if dead else self.max_attempts)
+            status = (await mark_failed(uow, row, str(error), retry_in=retry_in,
+                                        max_attempts=0 if dead else self.max_attempts)).status
             await uow.commit()
+        metrics.outbox_outcome(row.channel, "dead" if status == "dead" else "failed")
 
 
 async def _channel(session: AsyncSession, shop_id: Any, kind: str | None) -> Channel | None:

@@ -11,6 +11,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.models import TELEGRAM, WHATSAPP
 from bot.ops import health, startup_checks
+from bot.outbox.dispatcher import OutboxDispatcher, Senders
+from bot.outbox.graph import GraphSender
+from bot.outbox.telegram import Limits, TelegramSender
 from bot.ops.logging import configure_logging
 from bot.server import init_app
 from bot.settings import BotSettings
@@ -28,6 +31,8 @@ from tests.e2e.conftest import (
     WA_PHONE_NUMBER_ID,
     payload,
 )
+from tests.standins.graph_api import GraphStandIn
+from tests.standins.telegram_api import StandIn
 
 
 async def post_telegram(client, update):
@@ -297,3 +302,45 @@ async def test_logs_written_while_handling_a_webhook_carry_its_channel_and_shop(
     [warning] = [e for e in lines() if e["event"].startswith("database unavailable")]
     assert (warning["channel"], warning["shop"], warning["level"]) == ("telegram", SLUG, "warning")
     assert "two large pepperoni" not in buffer.getvalue()
+
+
+# our own pacing would defer sends too (also counted as rate_limited); here only the platform's
+UNPACED = Limits(per_chat=(1000.0, 1.0), per_group=(1000.0, 20.0), overall=(1000.0, 30.0))
+
+
+async def test_metrics_count_outbox_sends_retries_and_dead_letters_by_channel(pizzeria):
+    names = (("orderbot_outbox_sends_total", {}), ("orderbot_outbox_dead_letters_total", {}),
+             ("orderbot_outbox_retries_total", {"reason": "rate_limited"}),
+             ("orderbot_outbox_retries_total", {"reason": "failed"}))
+    before = {(name, channel): counter(name, channel=channel, **labels)
+              for name, labels in names for channel in ("telegram", "whatsapp")}
+    async with StandIn() as telegram_api, GraphStandIn() as graph_api:
+        telegram_api.rate_limit("sendMessage", times=1, retry_after=1)
+        telegram_api.fail("sendMessage", times=1, status=500)
+        graph_api.fail(times=1, status=400)
+        async with pizzeria.db.uow() as uow:
+            for chat, channel in (("555", TELEGRAM), ("556", TELEGRAM), ("15551234567", WHATSAPP)):
+                uow.outbox.add(pizzeria.shop.id, "order.status_changed", chat,
+                               {"order_number": "ORD-00001", "status": "confirmed"},
+                               channel=channel, idempotency_key=f"metrics:{chat}")
+            await uow.commit()
+        dispatcher = OutboxDispatcher(pizzeria.db.session_factory, Senders(
+            TelegramSender(telegram_api.base_url, limits=UNPACED), GraphSender(graph_api.base_url)),
+            first_retry=0.05, last_retry=0.1)
+        deadline = asyncio.get_running_loop().time() + 10
+        while asyncio.get_running_loop().time() < deadline:
+            await dispatcher.run_once()
+            if len([c for c in telegram_api.calls_of("sendMessage") if c.status == 200]) == 2:
+                break
+            await asyncio.sleep(0.1)
+        await dispatcher.senders.close()
+
+    def grew(name: str, channel: str, **labels: str) -> float:
+        return counter(name, channel=channel, **labels) - before[(name, channel)]
+
+    assert grew("orderbot_outbox_sends_total", "telegram") == 2
+    assert grew("orderbot_outbox_retries_total", "telegram", reason="rate_limited") == 1
+    assert grew("orderbot_outbox_retries_total", "telegram", reason="failed") == 1
+    assert grew("orderbot_outbox_dead_letters_total", "telegram") == 0
+    assert grew("orderbot_outbox_dead_letters_total", "whatsapp") == 1
+    assert grew("orderbot_outbox_sends_total", "whatsapp") == 0
