@@ -10,6 +10,7 @@ directly, anyone else through a claim code `NNN-NNNN-NNN` they send to the bot.
 """
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 from sqlalchemy import select
@@ -33,7 +34,7 @@ async def create_quote(uow: UnitOfWork, actor: Actor, new: NewOrder,
                        customer_id: uuid.UUID | None = None) -> Order:
     """A quote for `customer_id` (or `new`'s customer), else with a fresh claim code."""
     if customer_id is not None:
-        new.customer_id = customer_id
+        new = dataclasses.replace(new, customer_id=customer_id)
     async with uow:
         order = await place_order(uow, actor, new, status=OrderStatus.QUOTE, source="quote",
                                   event=None)

@@ -61,9 +61,10 @@ def _set(uow: UnitOfWork, actor: Actor, order: Order, carrier: str, tracking_num
         return False
     order.carrier, order.tracking_number, order.tracking_url = new
     touch(order)
-    record(uow, order, actor, "tracking", order_tracking(*old), order_tracking(*new))
+    record(uow, order, actor, "tracking", _described(old[0], old[1]),
+           _described(carrier, tracking_number), tracking_url)
     return True
 
 
-def order_tracking(carrier: str | None, tracking_number: str | None, _url: str | None = None) -> str | None:
+def _described(carrier: str | None, tracking_number: str | None) -> str | None:
     return f"{carrier} {tracking_number}" if tracking_number else None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from orders.db import new_id
 from orders.errors import RuleViolation
 from orders.models import Customer
-from orders.db import new_id
-from orders.services import (customer_says_paid, order_history, record_payment, request_payment,
-                             transition_order, withdraw_payment_request)
+from orders.services import (create_quote, customer_says_paid, order_history, record_payment,
+                             request_payment, withdraw_payment_request)
+from orders.services.creation import LineRequest, NewOrder
 
 
 async def _kinds(db, shop, kind):
@@ -60,8 +61,6 @@ async def test_partial_payment_leaves_the_rest_due_and_a_paid_order_cannot_be_as
 
 
 async def test_a_quote_is_converted_before_payment_is_asked(db, make):
-    from orders.services import create_quote
-    from orders.services.creation import LineRequest, NewOrder
     shop = await make.shop()
     await make.product(shop)
     manager = await make.member(shop, "manager")
