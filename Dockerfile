@@ -18,4 +18,6 @@ RUN pip install --no-deps -e . && useradd --create-home orderbot
 USER orderbot
 
 EXPOSE 8080
-CMD ["sh", "-c", "orderbot migrate && orderbot serve"]
+# `exec`: serve replaces the shell as PID 1, so SIGTERM (docker stop) reaches it and it shuts
+# down gracefully; without it the shell gets the signal, ignores it, and serve is killed.
+CMD ["sh", "-c", "orderbot migrate && exec orderbot serve"]
