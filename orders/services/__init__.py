@@ -15,7 +15,7 @@ from orders.services.shipping import set_tracking, ship_order
 from orders.services.shop_settings import update_shop_settings
 from orders.services.sweeps import run_sweeps
 from orders.services.templates import list_templates, set_template, template_overrides
-from orders.services.warranties import warranty_reminders
+from orders.services.warranties import warranties_of, warranty_reminders
 from orders.services.catalog import ImportReport, catalog_json, import_catalog, load_catalog
 from orders.services.creation import (LineRequest, NewOrder, create_order, create_order_from_draft,
                                       place_order)
@@ -42,5 +42,5 @@ __all__ = [
     "confirm_received", "create_quote", "customer_says_paid", "invoice_document", "issue_invoice",
     "list_templates", "request_payment", "run_sweeps", "set_template", "set_tracking",
     "ship_order", "template_overrides", "tick_checklist", "update_shop_settings",
-    "warranty_reminders", "withdraw_payment_request",
+    "warranties_of", "warranty_reminders", "withdraw_payment_request",
 ]

@@ -2,6 +2,7 @@
 completed; one reminder goes to the customer 30 days before the end, never twice."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import select
@@ -52,7 +53,9 @@ async def warranty_reminders(uow: UnitOfWork, now: datetime, *, limit: int = 200
     return len(rows)
 
 
-async def warranties_of(uow: UnitOfWork, shop_id, order_id) -> list[Warranty]:
+async def warranties_of(uow: UnitOfWork, shop_id: uuid.UUID,
+                        order_id: uuid.UUID) -> list[Warranty]:
+    """An order's warranties (start, end, reminded), for showing them to seller or customer."""
     async with uow.reading():
         return list(await uow.session.scalars(select(Warranty).where(
             Warranty.shop_id == shop_id, Warranty.order_id == order_id).order_by(Warranty.sku)))

@@ -18,7 +18,7 @@ from orders.models import Customer, CustomerIdentity, OutboxMessage, Product, Wa
 from orders.services import (accept_quote, attach_documents, claim_quote, confirm_received,
                              create_quote, invoice_document, order_history, record_payment,
                              request_payment, run_sweeps, set_tracking, ship_order,
-                             transition_order, update_shop_settings)
+                             transition_order, update_shop_settings, warranties_of)
 from orders.services.creation import LineRequest, NewOrder
 
 
@@ -138,8 +138,7 @@ async def test_quote_is_claimed_accepted_paid_shipped_completed_invoiced_and_rem
     for words in (b"INV-00001", b"Oven Works", b"Ana", b"pizza oven", b"500.00 USD"):
         assert words in body, words
 
-    async with db.uow() as uow:
-        [warranty] = list(await uow.session.scalars(select(Warranty)))
+    [warranty] = await warranties_of(db.uow(), shop.id, done.id)
     assert warranty.months == 12 and warranty.starts_at == done.completed_at
     assert warranty.ends_at.year == done.completed_at.year + 1
 
