@@ -4,6 +4,11 @@ Each public function takes a `UnitOfWork` and (except the operator's shop/member
 an `Actor`; the actor's shop scopes everything. Functions documented as running "inside the
 caller's unit of work" (`create_order_from_draft`, `place_order`, `move_order`, `claim_due`,
 `mark_sent`, `mark_failed`) never commit, so a caller can combine steps in one transaction.
+
+The customer's own actions (`claim_quote`, `accept_quote`, `customer_says_paid`,
+`confirm_received`) take `(uow, shop_id, customer_id, ...)` instead of an actor: the order must
+be that customer's (anyone else's is OrderNotFound), and history shows no member for them.
+Sweeps (`run_sweeps`, `complete_overdue`, `warranty_reminders`) take an injectable `now`.
 """
 from orders.services.completion import complete_overdue, confirm_received
 from orders.services.invoices import InvoiceDocument, invoice_document, issue_invoice
