@@ -15,7 +15,7 @@ from orders.services.invoices import InvoiceDocument, invoice_document, issue_in
 from orders.services.payment_requests import (customer_says_paid, request_payment,
                                               withdraw_payment_request)
 from orders.services.production import advance_stage, tick_checklist
-from orders.services.quotes import accept_quote, claim_quote, create_quote
+from orders.services.quotes import accept_quote, claim_quote, create_quote, create_quote_in
 from orders.services.shipping import set_tracking, ship_order
 from orders.services.shop_settings import update_shop_settings
 from orders.services.sweeps import run_sweeps
@@ -44,7 +44,7 @@ __all__ = [
     "update_order",
     # order flows (issue 9)
     "InvoiceDocument", "accept_quote", "advance_stage", "claim_quote", "complete_overdue",
-    "confirm_received", "create_quote", "customer_says_paid", "invoice_document", "issue_invoice",
+    "confirm_received", "create_quote", "create_quote_in", "customer_says_paid", "invoice_document", "issue_invoice",
     "list_templates", "request_payment", "run_sweeps", "set_template", "set_tracking",
     "ship_order", "template_overrides", "tick_checklist", "update_shop_settings",
     "warranties_of", "warranty_reminders", "withdraw_payment_request",

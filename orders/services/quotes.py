@@ -36,15 +36,24 @@ async def create_quote(uow: UnitOfWork, actor: Actor, new: NewOrder,
     if customer_id is not None:
         new = dataclasses.replace(new, customer_id=customer_id)
     async with uow:
-        order = await place_order(uow, actor, new, status=OrderStatus.QUOTE, source="quote",
-                                  event=None)
-        if order.customer_id is not None:
-            await link_customer(uow, order, order.customer_id)
-            notify(uow, order, "quote.sent")
-        else:
-            order.claim_code = await _unused_code(uow, actor.shop_id)
-            record(uow, order, actor, "quote", None, order.claim_code, "claim code made")
+        order = await create_quote_in(uow, actor, new)
         await uow.commit()
+    return order
+
+
+async def create_quote_in(uow: UnitOfWork, actor: Actor, new: NewOrder, *,
+                          draft_id: uuid.UUID | None = None) -> Order:
+    """The quote, INSIDE the caller's open unit of work (no commit): "Send as quote" on a draft
+    card claims the draft and makes its quote in one transaction, as approval does."""
+    order = await place_order(uow, actor, new, status=OrderStatus.QUOTE,
+                              source="draft" if draft_id else "quote", draft_id=draft_id,
+                              event=None)
+    if order.customer_id is not None:
+        await link_customer(uow, order, order.customer_id)
+        notify(uow, order, "quote.sent")
+    else:
+        order.claim_code = await _unused_code(uow, actor.shop_id)
+        record(uow, order, actor, "quote", None, order.claim_code, "claim code made")
     return order
 
 

@@ -12,6 +12,7 @@ from orders.models import Customer, CustomerIdentity, Invoice, Product
 from orders.services import (cancel_order, create_quote, issue_invoice, list_templates,
                              replace_lines, set_template, template_overrides, transition_order)
 from orders.services.creation import LineRequest, NewOrder
+from orders.services.quotes import create_quote_in
 
 
 async def _stock(db):
@@ -114,3 +115,22 @@ async def test_templates_are_per_shop_and_language_and_fall_back_when_cleared(db
         ("order.quote_sent", "en"), ("order.quote_sent", "es")]
     await set_template(db.uow(), admin, "order.quote_sent", "es", "")
     assert await template_overrides(db.uow(), shop.id, "es") == {}
+
+
+async def test_a_quote_made_inside_a_callers_transaction_keeps_its_draft_and_commits_with_it(db, make):
+    shop = await make.shop()
+    await make.product(shop)
+    agent = await make.member(shop, "agent")
+    draft_id = new_id()
+
+    async with db.uow() as uow:
+        made = await create_quote_in(uow, agent, _quote(), draft_id=draft_id)
+        await uow.rollback()  # the caller decides: nothing stays
+    async with db.uow() as uow:
+        assert await uow.orders.by_draft(shop.id, draft_id) is None
+        made = await create_quote_in(uow, agent, _quote(), draft_id=draft_id)
+        await uow.commit()
+    async with db.uow() as uow:
+        kept = await uow.orders.by_draft(shop.id, draft_id)
+    assert (kept.number, kept.status, kept.source, kept.claim_code) == (
+        made.number, "quote", "draft", made.claim_code)
