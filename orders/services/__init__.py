@@ -44,7 +44,8 @@ __all__ = [
     "update_order",
     # order flows (issue 9)
     "InvoiceDocument", "accept_quote", "advance_stage", "claim_quote", "complete_overdue",
-    "confirm_received", "create_quote", "create_quote_in", "customer_says_paid", "invoice_document", "issue_invoice",
+    "confirm_received", "create_quote", "create_quote_in", "customer_says_paid",
+    "invoice_document", "issue_invoice",
     "list_templates", "request_payment", "run_sweeps", "set_template", "set_tracking",
     "ship_order", "template_overrides", "tick_checklist", "update_shop_settings",
     "warranties_of", "warranty_reminders", "withdraw_payment_request",
