@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.models import SellerPrompt
 from bot.outbox.callbacks import ForgedCallback
-from bot.seller import drafts_chat, members_chat, orders_chat, prompts
+from bot.seller import drafts_chat, flows_chat, members_chat, orders_chat, prompts
 from bot.seller.chat import Context, NotASeller, answer, chat_key, pressed, shop_of
 from ingestion.errors import IngestionError
 from orders.domain.actors import Actor
@@ -35,6 +35,8 @@ ANSWERS: dict[str, Answer] = {
     "order_payment": orders_chat.take_payment,
     "order_refund": orders_chat.take_refund,
     "order_document": orders_chat.take_document,
+    "order_tracking": flows_chat.take_tracking,
+    "order_check_photo": flows_chat.take_photo,
 }
 
 
@@ -46,8 +48,9 @@ async def answer_text(update: Update, context: Context) -> None:
         member = await member_by_telegram(uow, shop.shop_id, user)
         prompt = await prompts.waiting(uow, shop.shop_id, user, chat) if member else None
     if prompt is not None:
+        message = update.effective_message
         return await ANSWERS[prompt.kind](update, context, actor_of(member), prompt,
-                                          update.effective_message.text or "")
+                                          message.text or message.caption or "")
     if update.effective_chat.type == "private":  # a group's own talk is not for the bot
         if member is None:
             raise NotASeller
@@ -67,6 +70,7 @@ HANDLERS: list[BaseHandler] = [
     CommandHandler("linkgroup", members_chat.link_group),
     CommandHandler("orders", orders_chat.orders),
     CommandHandler("order", orders_chat.order),
+    CommandHandler("quote", flows_chat.quote),
     CallbackQueryHandler(drafts_chat.approve, pattern=r"^a:"),
     CallbackQueryHandler(drafts_chat.reject, pattern=r"^r:"),
     CallbackQueryHandler(drafts_chat.reject_without_reason, pattern=r"^rn:"),
@@ -79,10 +83,13 @@ HANDLERS: list[BaseHandler] = [
     CallbackQueryHandler(orders_chat.more, pattern=r"^m[a-z]*:"),
     CallbackQueryHandler(orders_chat.move, pattern=r"^t[a-z]+:"),
     CallbackQueryHandler(orders_chat.ask_payment, pattern=r"^pp:"),
-    CallbackQueryHandler(orders_chat.ask_document, pattern=r"^(oi|ol):"),
+    CallbackQueryHandler(orders_chat.ask_for_document, pattern=r"^(oi|ol):"),
     CallbackQueryHandler(orders_chat.history, pattern=r"^oh:"),
+    CallbackQueryHandler(flows_chat.act, pattern=r"^(sa|rq|rw|iv):"),
+    CallbackQueryHandler(flows_chat.tick, pattern=r"^ck\d+:"),
+    CallbackQueryHandler(flows_chat.ask_tracking, pattern=r"^(sh|ct):"),
     CallbackQueryHandler(refuse),
-    MessageHandler(filters.TEXT & ~filters.COMMAND, answer_text),
+    MessageHandler((filters.TEXT & ~filters.COMMAND) | filters.PHOTO, answer_text),
     MessageHandler(filters.COMMAND, members_chat.help_),
 ]
 

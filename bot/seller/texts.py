@@ -11,6 +11,7 @@ HELP = ("You are {name}, {role} at {shop}.\n"
         "New order drafts arrive here as cards: tap Approve, Edit or Reject.\n"
         "/orders - recent orders (/orders confirmed: only those)\n"
         "/order ORD-00042 - one order, with what you can do next\n"
+        "/quote 2 large margherita - a quote with a claim code for a customer\n"
         "/cancel - stop the question I asked")
 NOT_A_SELLER = ("You are not a seller of this shop. Ask the shop's admin for an invite code "
                 "and send /start CODE.")

@@ -242,8 +242,8 @@ async def test_order_commands_take_an_order_through_to_delivered_with_a_payment(
     await chat.taps(MARIA, listing, button(listing, "ORD-00001"))
     details = chat.last_to(MARIA)
     assert details["text"].startswith("ORD-00001: new, pending, unfulfilled")
-    assert labels(details) == ["Confirm", "Cancel", "Record payment", "Invoice URL", "Label URL",
-                               "History"]
+    assert labels(details) == ["Confirm", "Cancel", "Request payment", "Record payment",
+                               "Invoice URL", "Label URL", "Issue invoice", "History"]
 
     await chat.taps(MARIA, details, button(details, "Confirm"))
     details = chat.messages_to(MARIA)[-1]
@@ -263,6 +263,9 @@ async def test_order_commands_take_an_order_through_to_delivered_with_a_payment(
     details = chat.last_to(MARIA)
     assert details["text"].startswith("ORD-00001: packed, paid")
     await chat.taps(MARIA, details, button(details, "Ship"))
+    assert chat.last_to(MARIA)["text"].startswith("Send the carrier and tracking number")
+    await chat.says(MARIA, "Speedy Couriers SC-482913")
+    assert (await orders(chat.db))[0].tracking_number == "SC-482913"
     await chat.taps(MARIA, chat.last_to(MARIA), button(chat.last_to(MARIA), "Deliver"))
     [order] = await orders(chat.db)
     assert (order.status, order.financial_status) == ("delivered", "paid")
