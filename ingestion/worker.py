@@ -27,6 +27,7 @@ from ingestion.models import InboxMessage
 from ingestion.processing import Outcome, process_row
 from orders.domain.actors import Actor
 from orders.errors import OrderCoreError
+from orders.services.sweeps import run_sweeps
 from orders.uow import UnitOfWork
 
 log = logging.getLogger("orderbot.inbox")
@@ -69,17 +70,20 @@ class InboxWorker(ClaimLoop):
         return inbox.backoff(min(failures, 5)).total_seconds()
 
     async def sweep_if_due(self) -> int:
-        """The periodic expiry sweep rides on the worker loop: every worker may run it, and
-        its conditional UPDATE makes concurrent sweeps harmless."""
+        """The periodic sweeps ride on the worker loop: draft expiry, then the order core's
+        (overdue completions, warranty reminders). Every worker may run them: conditional
+        UPDATEs and SKIP LOCKED make concurrent sweeps harmless. Returns drafts expired."""
         now = asyncio.get_running_loop().time()
         if now < self._next_sweep:
             return 0
         self._next_sweep = now + self.sweep_every
+        expired = 0
         try:
-            return await expire_drafts(UnitOfWork(self.session_factory))
+            expired = await expire_drafts(UnitOfWork(self.session_factory))
+            await run_sweeps(lambda: UnitOfWork(self.session_factory))
         except Exception as exc:  # noqa: BLE001  a failed sweep is retried next time
-            log.warning("draft expiry sweep failed: %r", exc)
-            return 0
+            log.warning("periodic sweep failed: %r", exc)
+        return expired
 
     async def run_once(self) -> int:
         """Claim one batch and process it; returns how many rows were claimed."""
