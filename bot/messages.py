@@ -196,14 +196,18 @@ def _event(kind: str, p: Mapping[str, Any], catalog: Catalog | None,
                 "number": number, "status_words": status_words,
                 "paid": p.get("financial_status") == "paid"}
         known = texts.template(f"customer.reply.{intent}", language) is not None
-        return f"customer.reply.{intent if known else 'other'}", {}
+        return f"customer.reply.{intent if known else 'other'}", {
+            "number": number, "code": p.get("code"), "status_words": status_words}
     if not kind.startswith("order."):
         return None, {}
     values = {"number": number, "status": status, "status_words": status_words,
               "total": price(p.get("total"), p.get("currency")),
               "amount": price(p.get("amount"), p.get("currency")),
               "carrier": p.get("carrier"), "tracking_number": p.get("tracking_number"),
-              "tracking_url": p.get("tracking_url")}
+              "tracking_url": p.get("tracking_url"),
+              "amount_due": price(p.get("amount_due"), p.get("currency")),
+              "payment_instructions": p.get("payment_instructions"),
+              "invoice_number": p.get("invoice_number")}
     if kind == "order.status_changed" and texts.template(f"{kind}.{status}", language):
         return f"{kind}.{status}", values
     return kind, values

@@ -20,7 +20,7 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import api, ops
+from bot import api, invoices_http, ops
 from bot.outbox.app import outbox_dispatcher
 from bot.seller.desk import SellerDesk
 from bot.webhooks import instagram, intake, telegram, whatsapp
@@ -56,6 +56,7 @@ def init_app(settings: Settings, session_factory: async_sessionmaker[AsyncSessio
     app.router.add_get("/webhooks/whatsapp", whatsapp.verify)
     app.router.add_post("/webhooks/whatsapp", whatsapp.receive_notification)
     app.router.add_post("/webhooks/instagram", instagram.receive_notification)
+    app.router.add_get(invoices_http.ROUTE, invoices_http.serve_invoice)  # PDFs sent by link
     api.setup(app)  # the seller HTTP API under /api/v1
     ops.mount(app)  # /healthz, /readyz, /metrics and the request-metrics middleware
     return app

@@ -5,6 +5,10 @@ A follow-up from a customer whose draft is still pending review amends that draf
 messages are read again together ("a pizza with ham" + "large" + "add a coke"), so answers to
 a clarification question land on the item they answer. A follow-up that changes nothing
 ("thanks", "where is my order?") is answered, not merged.
+
+A customer's own orders come first: a quote's claim code in a message claims the quote, "I
+paid" (intent `paid`) tells the sellers, and a verified button tap (kind "action": Accept,
+I paid, Received it) is done by `ingestion.customer_actions`, inside this same transaction.
 """
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ingestion import metrics
 from ingestion.catalogs import CatalogCache
+from ingestion.customer_actions import (Answer, claim_by_code, code_in, customer_action,
+                                        says_paid)
 from ingestion.drafts.service import expiry_for, log, tell_sellers
 from ingestion.drafts.status import DraftStatus
 from ingestion.models import Conversation, Draft, InboxMessage
@@ -30,6 +36,8 @@ from orders.uow import UnitOfWork
 _SUBSTANCE = ("lines", "contact", "note")
 MAX_TEXTS = 20  # a draft is re-read from at most this many messages
 SELLER_ACTIONS = frozenset({"callback"})  # handled by the chat adapters' seller handlers
+ACTION = "action"  # a customer's verified button tap: {"action", "order_id"} (customer_actions)
+PAID = "paid"      # the parser's intent for "I paid", "ya pagué"
 
 
 @dataclass
@@ -52,10 +60,12 @@ async def process_row(uow: UnitOfWork, row: InboxMessage, catalogs: CatalogCache
     if row.kind in SELLER_ACTIONS:
         # A seller's button tap, not a customer's words: never answered "I didn't understand".
         return Outcome("seller_action", extra={"kind": row.kind})
-    if row.kind not in ("text", "cart"):
+    if row.kind not in ("text", "cart", ACTION):
         _reply(uow, shop, row, "unsupported", kind=row.kind)
         return Outcome("unsupported")
     customer = await _customer(uow, shop, row.channel, msg)
+    if row.kind == ACTION:
+        return await _tapped(uow, shop, row, customer, msg)
     conversation = await _conversation(uow, shop, customer, row.channel, msg)
     catalog = await catalogs.get(uow.session, shop)
     if row.kind == "cart":
@@ -63,6 +73,10 @@ async def process_row(uow: UnitOfWork, row: InboxMessage, catalogs: CatalogCache
         draft = await _new_draft(uow, shop, conversation, parsed, text=None, source="cart")
         return _outcome("created", draft, shop)
     text = str(msg.get("text") or "")
+    code = code_in(text)
+    answer = code and await claim_by_code(uow, shop.id, customer.id, code[0], only_open=code[1])
+    if answer:
+        return _answered(uow, shop, row, answer)
     pending = await _pending_draft(uow, shop, conversation)
     if pending is not None:
         amended = _amend(pending, text, catalog)
@@ -74,9 +88,28 @@ async def process_row(uow: UnitOfWork, row: InboxMessage, catalogs: CatalogCache
     if parsed["lines"] or (parsed["intent"] == "order" and parsed["clarifications"]):
         draft = await _new_draft(uow, shop, conversation, parsed, text=text, source="text")
         return _outcome("created", draft, shop)
+    if parsed["intent"] == PAID:
+        return _answered(uow, shop, row, await says_paid(uow, shop.id, customer.id))
     facts = await _intent_facts(uow, shop, customer, parsed["intent"])
     _reply(uow, shop, row, parsed["intent"], **facts)
     return Outcome("replied", extra={"intent": parsed["intent"]})
+
+
+async def _tapped(uow: UnitOfWork, shop: Shop, row: InboxMessage, customer: Customer,
+                  msg: dict[str, Any]) -> Outcome:
+    try:
+        order_id = uuid.UUID(str(msg.get("order_id")))
+    except ValueError:
+        return _answered(uow, shop, row, Answer("order_not_found"))
+    answer = await customer_action(uow, shop.id, customer.id, str(msg.get("action")), order_id)
+    return _answered(uow, shop, row, answer)
+
+
+def _answered(uow: UnitOfWork, shop: Shop, row: InboxMessage, answer: Answer) -> Outcome:
+    """Reply with what a customer action did; a first claim is told by the order's own notice."""
+    if answer.intent != "claimed":
+        _reply(uow, shop, row, answer.intent, **answer.facts)
+    return Outcome("customer_action", extra={"intent": answer.intent, "done": answer.done})
 
 
 def _amend(draft: Draft, text: str, catalog) -> dict[str, Any] | None:

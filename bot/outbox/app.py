@@ -23,7 +23,8 @@ def outbox_dispatcher(run: bool):
         settings = app[SETTINGS]
         senders = Senders(TelegramSender(settings.TELEGRAM_API_BASE_URL),
                           GraphSender(settings.GRAPH_API_BASE_URL))
-        dispatcher = app[OUTBOX_DISPATCHER] = OutboxDispatcher(app[SESSIONS], senders)
+        dispatcher = app[OUTBOX_DISPATCHER] = OutboxDispatcher(
+            app[SESSIONS], senders, public_base_url=settings.PUBLIC_BASE_URL)
         task = asyncio.create_task(dispatcher.run(), name="outbox-dispatcher") if run else None
         yield
         if task is not None:

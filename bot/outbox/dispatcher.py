@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.models import INSTAGRAM, TELEGRAM, WHATSAPP, Channel
 from bot.ops import metrics
-from bot.outbox import callbacks
+from bot.outbox import callbacks, documents
 from bot.outbox.errors import RateLimited, Rejected, SendError, Transient
 from bot.outbox.graph import GraphSender
 from bot.outbox.models import CardDelivery
@@ -68,8 +68,9 @@ class OutboxDispatcher(ClaimLoop):
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], senders: Senders, *,
                  batch: int = 20, lease: timedelta = timedelta(seconds=60), max_attempts: int = 8,
                  first_retry: float = 5.0, last_retry: float = 3600.0,
-                 idle_wait: float = 0.5) -> None:
+                 idle_wait: float = 0.5, public_base_url: str = "http://localhost:8080") -> None:
         self.session_factory, self.senders = session_factory, senders
+        self.public_base_url = public_base_url  # invoice links for WhatsApp and Instagram
         self.batch, self.lease, self.max_attempts = batch, lease, max_attempts
         self.first_retry, self.last_retry, self.idle_wait = first_retry, last_retry, idle_wait
         super().__init__()
@@ -135,12 +136,17 @@ class OutboxDispatcher(ClaimLoop):
                 # Edits wait for the card they edit (it is being retried), else the chat would
                 # end with a fresh card, buttons and all, under the decision.
                 raise RateLimited(1.0, "(waiting for the card it edits)")
-        if rendered.text is None:
+        if rendered.text is None and row.kind not in documents.DOCUMENT_KINDS:
             log.info("outbox row has nothing to say", extra={"kind": row.kind})
             return await self._sent(row, None, None)
         if channel is None or not channel.token:
             raise Rejected(f"the shop has no {row.channel or 'chat'} channel to reach "
                            f"{row.recipient} through")
+        if row.kind in documents.DOCUMENT_KINDS:
+            message_id = await documents.send_invoice(
+                self.senders.telegram, self.senders.graph, self.session_factory,
+                self.public_base_url, channel, row, rendered.text)
+            return await self._sent(row, None, message_id)
         message_id = await self._through(channel, row, rendered, card)
         await self._sent(row, rendered if row.kind in CARD_KINDS + ("draft.decided",) else None,
                          message_id)
@@ -148,18 +154,25 @@ class OutboxDispatcher(ClaimLoop):
     async def _through(self, channel: Channel, row: OutboxMessage, rendered: Rendered,
                        card: CardDelivery | None) -> str:
         text, to = rendered.text or "", row.recipient
+        # A customer's order button: the same signed token as Telegram's callback_data, keyed
+        # by the channel's own secret (the one its webhook verifies taps with).
+        actions = [(label, callbacks.sign(channel.secret, action, rendered.order_id))
+                   for label, action in rendered.actions]
         if channel.kind == TELEGRAM:
             buttons = [(label, callbacks.sign(channel.secret, action, rendered.draft_id))
                        for label, action in (("Approve", callbacks.APPROVE), ("Edit", callbacks.EDIT),
                                              ("Reject", callbacks.REJECT))
-                       ] if rendered.with_buttons and rendered.draft_id else []
+                       ] if rendered.with_buttons and rendered.draft_id else actions
             if card is not None and row.kind != "draft.created":
                 return await self.senders.telegram.edit(channel.token, to, card.message_id, text,
                                                         buttons)
             return await self.senders.telegram.send(channel.token, to, text, buttons)
         if channel.kind == WHATSAPP:
             return await self.senders.graph.whatsapp(channel.account_id, channel.token, to, text,
-                                                     choices=rendered.choices)
+                                                     actions, choices=rendered.choices)
+        if actions:
+            return await documents.send_instagram_buttons(self.senders.graph, channel, to, text,
+                                                          actions)
         return await self.senders.graph.instagram(channel.account_id, channel.token, to, text)
 
     # ---- outcomes ----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Outbox rows to text, through the pure renderers of `bot/messages.py` (as the demo does).
 
 Customer rows are written in the shop's language (`Shop.language`), whatever the payload says,
-and carry the answers a customer may tap (`choices`) when the draft asks a closed question."""
+and carry the answers a customer may tap (`choices`) when the draft asks a closed question, or
+the one button an order notice offers (`actions`: Accept, I paid, Received it)."""
 from __future__ import annotations
 
 import uuid
@@ -9,13 +10,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot import messages
+from bot import messages, texts
 from bot.messages import DraftCard
 from ingestion.models import Draft, DraftEvent
 from orders.models import Customer, OutboxMessage, Shop
 from orders.uow import UnitOfWork
 
 CARD_KINDS = ("draft.created", "draft.updated")
+# The button a customer's notice carries (ingestion.customer_actions): accept, I paid, received.
+ORDER_BUTTONS = {"order.quote_sent": "qa", "order.quote_claimed": "qa",
+                 "order.payment_requested": "ip", "order.status_changed.delivered": "rc"}
 BUTTONS_LINE = "  [Approve] [Edit] [Reject]"  # the text card's stand-in for the real buttons
 
 
@@ -25,6 +29,8 @@ class Rendered:
     draft_id: uuid.UUID | None = None
     with_buttons: bool = False
     choices: messages.Choices | None = None   # answers the customer may tap instead of typing
+    actions: tuple[tuple[str, str], ...] = ()  # (label, action) on `order_id`, signed when sent
+    order_id: uuid.UUID | None = None
 
 
 async def render(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog) -> Rendered:
@@ -32,8 +38,13 @@ async def render(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog)
         return await _seller(uow, row, catalog)
     shop = await uow.session.get(Shop, row.shop_id)
     language = shop.language if shop is not None else None
+    action = ORDER_BUTTONS.get(row.kind) or ORDER_BUTTONS.get(
+        f"{row.kind}.{row.payload.get('status')}")
+    order_id = row.payload.get("order_id")
+    actions = ((texts.words(language)["buttons"][action], action),) if action and order_id else ()
     return Rendered(messages.customer_text(row.kind, row.payload, catalog, language),
-                    choices=messages.customer_choices(row.kind, row.payload, catalog, language))
+                    choices=messages.customer_choices(row.kind, row.payload, catalog, language),
+                    actions=actions, order_id=uuid.UUID(str(order_id)) if actions else None)
 
 
 async def _seller(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog) -> Rendered:

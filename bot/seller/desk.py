@@ -4,7 +4,8 @@
     handled = await desk.handle(row)     # False: a customer's words, for ingestion/processing
     await desk.close()
 
-For the desk: every button tap (only our signed buttons exist), `/start CODE`, anything a
+For the desk: every button tap (only our signed buttons exist), `/start CODE` (unless the
+code is a quote's claim code, NNN-NNNN-NNN: that is a customer's), anything a
 member of the shop sends, and anything said in the shop's seller group. The row's raw update
 goes through the shop bot's python-telegram-bot `Application` (built with `updater(None)`:
 updates come from our inbox, not from Telegram), whose handlers answer in the chat themselves.
@@ -28,6 +29,7 @@ from bot.settings import BotSettings
 from bot.webhooks.channels import first_shop_channel
 from ingestion.catalogs import CatalogCache
 from ingestion.models import InboxMessage
+from orders.domain import claim_codes
 from orders.services.invites import member_by_telegram
 from orders.uow import UnitOfWork
 
@@ -89,7 +91,8 @@ class SellerDesk:
             return True
         command, _, argument = str(message.get("text") or "").partition(" ")
         if command.split("@")[0] == "/start" and argument.strip():
-            return True
+            # A deep link with a quote's claim code is a customer's (even a seller's own test).
+            return claim_codes.PATTERN.match(argument.strip()) is None
         sender = str(message.get("sender") or "")
         if sender.isdigit() and await member_by_telegram(uow, shop_id, int(sender)) is not None:
             return True

@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.models import SellerPrompt
 from bot.outbox.callbacks import ForgedCallback
-from bot.seller import drafts_chat, flows_chat, members_chat, orders_chat, prompts
+from bot.seller import customer_chat, drafts_chat, flows_chat, members_chat, orders_chat, prompts
 from bot.seller.chat import Context, NotASeller, answer, chat_key, pressed, shop_of
 from ingestion.errors import IngestionError
 from orders.domain.actors import Actor
@@ -88,6 +88,7 @@ HANDLERS: list[BaseHandler] = [
     CallbackQueryHandler(flows_chat.act, pattern=r"^(sa|rq|rw|iv):"),
     CallbackQueryHandler(flows_chat.tick, pattern=r"^ck\d+:"),
     CallbackQueryHandler(flows_chat.ask_tracking, pattern=r"^(sh|ct):"),
+    CallbackQueryHandler(customer_chat.act, pattern=r"^(qa|rc|ip):"),  # a customer's tap
     CallbackQueryHandler(refuse),
     MessageHandler((filters.TEXT & ~filters.COMMAND) | filters.PHOTO, answer_text),
     MessageHandler(filters.COMMAND, members_chat.help_),

@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.models import INSTAGRAM
-from bot.webhooks import meta
+from bot.webhooks import customer_buttons, meta
 from bot.webhooks.intake import require
 from ingestion.inbox import IncomingMessage
 
@@ -43,7 +43,8 @@ def entries_of(data: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
     return found
 
 
-def incoming(shop_id: uuid.UUID, events: list[dict[str, Any]]) -> list[IncomingMessage]:
+def incoming(shop_id: uuid.UUID, events: list[dict[str, Any]],
+             secret: str = "") -> list[IncomingMessage]:
     stored = []
     for event in events:
         message = event.get("message")
@@ -53,7 +54,7 @@ def incoming(shop_id: uuid.UUID, events: list[dict[str, Any]]) -> list[IncomingM
                 "messaging[].message needs a mid")
         if message.get("is_echo") or message.get("is_deleted"):
             continue
-        normalized = normalize(event, message)
+        normalized = customer_buttons.tapped(normalize(event, message), secret)
         stored.append(IncomingMessage(shop_id, CHANNEL, message["mid"], normalized["kind"],
                                       normalized))
     return stored

@@ -15,7 +15,8 @@ from ingestion.inbox import IncomingMessage
 from orders.uow import UnitOfWork
 
 Envelopes = Callable[[dict[str, Any]], list[tuple[str, Any]]]
-Incoming = Callable[[uuid.UUID, Any], Iterable[IncomingMessage]]
+# (shop id, part, the channel's secret: it also verifies the customers' signed button replies)
+Incoming = Callable[[uuid.UUID, Any, str], Iterable[IncomingMessage]]
 
 
 async def receive_signed(request: web.Request, channel: str, envelopes: Envelopes,
@@ -30,4 +31,5 @@ async def receive_signed(request: web.Request, channel: str, envelopes: Envelope
             raise UnknownShop(channel, account)
     intake.check_meta_signature(digest, body, {c.secret for c in routed.values()})
     return await intake.deliver(request, [message for account, part in parts
-                                          for message in incoming(routed[account].shop_id, part)])
+                                          for message in incoming(routed[account].shop_id, part,
+                                                                  routed[account].secret)])

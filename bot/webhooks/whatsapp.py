@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.models import WHATSAPP
-from bot.webhooks import channels, meta
+from bot.webhooks import channels, customer_buttons, meta
 from bot.webhooks.errors import BadPayload, VerificationFailed
 from bot.webhooks.intake import require
 from bot.webhooks.keys import SESSIONS
@@ -58,7 +58,7 @@ def changes(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def incoming(shop_id: uuid.UUID, value: dict[str, Any]) -> list[IncomingMessage]:
+def incoming(shop_id: uuid.UUID, value: dict[str, Any], secret: str = "") -> list[IncomingMessage]:
     names = {c.get("wa_id"): (c.get("profile") or {}).get("name")
              for c in _list(value.get("contacts", []), "value.contacts") if isinstance(c, dict)}
     stored = []
@@ -66,7 +66,8 @@ def incoming(shop_id: uuid.UUID, value: dict[str, Any]) -> list[IncomingMessage]
         message = _dict(message, "messages[]")
         require(isinstance(message.get("id"), str) and isinstance(message.get("from"), str),
                 "a message needs an id and a from")
-        normalized = normalize(message, names.get(message["from"]))
+        normalized = customer_buttons.tapped(normalize(message, names.get(message["from"])),
+                                             secret)
         stored.append(IncomingMessage(shop_id, CHANNEL, message["id"], normalized["kind"],
                                       normalized))
     _list(value.get("statuses", []), "value.statuses")  # shape-checked, then left alone

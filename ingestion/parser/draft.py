@@ -8,6 +8,7 @@ ORDER = "order"
 GREETING = "greeting"
 STATUS_QUESTION = "status_question"
 CANCEL = "cancel"
+PAID = "paid"                          # "I paid", "ya pagué": about an order already placed
 MENU_QUESTION = "menu_question"
 THANKS = "thanks"
 CONTACT_DETAILS = "contact_details"   # only a name, phone or address ("my address is 12 Elm St")

@@ -3,7 +3,7 @@
 Also spots self-corrections ("2 pizzas, sorry, 3"), which make any reading of the items a guess."""
 from __future__ import annotations
 
-from .draft import CANCEL, GREETING, MENU_QUESTION, ORDER, OTHER, STATUS_QUESTION, THANKS
+from .draft import CANCEL, GREETING, MENU_QUESTION, ORDER, OTHER, PAID, STATUS_QUESTION, THANKS
 
 SELF_CORRECTION = "self_correction"
 from functools import lru_cache
@@ -24,8 +24,12 @@ def cues(norms: list[str], lang: Language) -> set[str]:
     return found
 
 
+# About an order already placed: they win over any items the message names.
+ABOUT_PLACED = (STATUS_QUESTION, CANCEL, PAID)
+
+
 def detect(found: set[str], has_lines: bool, looks_like_order: bool) -> str:
-    for intent in (STATUS_QUESTION, CANCEL):
+    for intent in ABOUT_PLACED:
         if intent in found:
             return intent
     if has_lines or looks_like_order:

@@ -6,8 +6,8 @@ import logging
 from . import confidence as C
 from .catalog import Catalog
 from .contact import extract
-from .draft import CANCEL, CONTACT_DETAILS, ORDER, OTHER, STATUS_QUESTION, Draft
-from .intent import SELF_CORRECTION, cues, detect
+from .draft import CONTACT_DETAILS, ORDER, OTHER, Draft
+from .intent import ABOUT_PLACED, SELF_CORRECTION, cues, detect
 from .items import assemble
 from .lexer import NUM, OPTION, PRODUCT, QUAL, SEP, UNKNOWN, lex
 from .resolve import resolve
@@ -50,7 +50,7 @@ def _parse(text: object, catalog: Catalog) -> Draft:
     intent = detect(found, bool(result.lines), looks_like_order)
     if intent == OTHER and (contact.name or contact.phone or contact.address):
         intent = CONTACT_DETAILS
-    if intent in (STATUS_QUESTION, CANCEL):
+    if intent in ABOUT_PLACED:
         # About an order already placed ("where is my pizza?"): items named are not a new order.
         result.lines.clear()
         result.clarifications.clear()

@@ -13,9 +13,10 @@ answers are scripted, and update_ids may repeat.
         api.calls_of("sendMessage")                    # only that method's calls
         api.sent(TOKEN)                                # messages sent (and edited), by message_id
         api.webhook(TOKEN)                             # {"url", "secret_token", "allowed_updates"} | None
+        api.documents(TOKEN)                           # documents sent: chat_id, filename, size, content, caption
 
-Methods: getMe, sendMessage, editMessageText, answerCallbackQuery, setWebhook, deleteWebhook,
-getWebhookInfo, getUpdates; anything else (and a malformed token) answers 404 as Telegram does. Bodies may be JSON,
+Methods: getMe, sendMessage, sendDocument, editMessageText, answerCallbackQuery, setWebhook,
+deleteWebhook, getWebhookInfo, getUpdates; anything else (and a malformed token) answers 404 as Telegram does. Bodies may be JSON,
 urlencoded or multipart (python-telegram-bot sends forms whose list/dict values are JSON
 strings; those are decoded, scalars are kept as sent, so `chat_id` may be "42" in `params`).
 State is per bot token, like Telegram's: each token has its own webhook, update queue and
@@ -64,6 +65,7 @@ class _Bot:
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     webhook: dict[str, Any] | None = None
     messages: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    documents: list[dict[str, Any]] = field(default_factory=list)
     next_message_id: int = 1
 
     @property
@@ -139,6 +141,11 @@ class StandIn:
         messages = [m for bot in bots for m in bot.messages.values()]
         return sorted(messages, key=lambda m: m["message_id"])
 
+    def documents(self, token: str | None = None) -> list[dict[str, Any]]:
+        """The documents bots sent (sendDocument), in order, with the uploaded bytes."""
+        bots = [self._bots[token]] if token in self._bots else [] if token else self._bots.values()
+        return [d for bot in bots for d in bot.documents]
+
     def webhook(self, token: str) -> dict[str, Any] | None:
         return self._bots[token].webhook if token in self._bots else None
 
@@ -187,6 +194,24 @@ class StandIn:
             message["reply_markup"] = params["reply_markup"]
         bot.next_message_id += 1
         bot.messages[(str(chat_id), message["message_id"])] = message
+        return message
+
+    async def _send_document(self, bot: _Bot, params: dict[str, Any]) -> dict[str, Any]:
+        """A document uploaded as a multipart file (a file_id or URL string is taken as sent)."""
+        chat_id, upload = _required(params, "chat_id"), _required(params, "document")
+        upload = upload if isinstance(upload, dict) else {"filename": None, "content": None,
+                                                          "size": None, "reference": upload}
+        message = {"message_id": bot.next_message_id, "date": int(time.time()),
+                   "chat": _chat(chat_id), "from": _user(bot),
+                   "document": {"file_id": f"doc-{bot.next_message_id}",
+                                "file_unique_id": f"d{bot.next_message_id}",
+                                "file_name": upload["filename"], "file_size": upload["size"],
+                                "mime_type": "application/pdf"}}
+        if params.get("caption"):
+            message["caption"] = str(params["caption"])
+        bot.next_message_id += 1
+        bot.documents.append({"chat_id": str(chat_id), "caption": params.get("caption"),
+                              "message_id": message["message_id"], **upload})
         return message
 
     async def _edit_message_text(self, bot: _Bot, params: dict[str, Any]) -> Any:
@@ -262,7 +287,8 @@ class StandIn:
         return list(bot.updates)[:limit]
 
     _methods: ClassVar[dict[str, Any]] = {
-        "getMe": _get_me, "sendMessage": _send_message, "editMessageText": _edit_message_text,
+        "getMe": _get_me, "sendMessage": _send_message, "sendDocument": _send_document,
+        "editMessageText": _edit_message_text,
         "answerCallbackQuery": _answer_callback_query, "setWebhook": _set_webhook,
         "deleteWebhook": _delete_webhook, "getWebhookInfo": _get_webhook_info,
         "getUpdates": _get_updates}
@@ -280,13 +306,18 @@ async def _params(request: web.Request) -> dict[str, Any]:
 
 
 def _decoded(value: Any) -> Any:
-    """Form values: JSON lists and objects (reply_markup, allowed_updates) decoded."""
+    """Form values: JSON lists and objects (reply_markup, allowed_updates) decoded; files read."""
     if isinstance(value, str) and value[:1] in ("[", "{"):
         try:
             return json.loads(value)
         except ValueError:
             return value
-    return value if isinstance(value, str) else getattr(value, "filename", str(value))
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "file"):  # an uploaded file: what it was called, its size and bytes
+        content = value.file.read()
+        return {"filename": value.filename, "size": len(content), "content": content}
+    return str(value)
 
 
 def _required(params: dict[str, Any], name: str) -> Any:

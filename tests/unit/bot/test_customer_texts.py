@@ -124,11 +124,11 @@ def test_language_comes_from_the_catalog_when_not_given_and_unknown_languages_re
 
 def test_a_missing_translation_falls_back_to_english(monkeypatch):
     english = texts.texts("en")
-    events = {**english["events"], "order.quote_sent": {"recipient": "customer",
+    events = {**english["events"], "order.only_in_english": {"recipient": "customer",
                                                         "template": "Here is your quote {number}."}}
     loaded = {"en": {**english, "events": events}, "es": texts.texts("es")}
     monkeypatch.setattr(texts, "texts", lambda code: loaded[texts.language_code(code)])
-    entry = texts.template("order.quote_sent", "es")
+    entry = texts.template("order.only_in_english", "es")
     assert entry.language == "en" and entry.render(number="Q-1") == "Here is your quote Q-1."
     assert texts.template("order.status_changed.shipped", "es").language == "es"
     assert texts.template("no.such.event", "es") is None
