@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import sys
 
+import uvloop
 from aiohttp import web
 
 from bot import polling as polling_module
@@ -68,6 +69,7 @@ CHILD_STOP_TIMEOUT = 30.0
 
 
 def _run(settings: BotSettings, host: str, port: int, *, polling: bool, reuse_port: bool) -> None:
+    uvloop.install()  # libuv's event loop: more webhook requests per CPU second than asyncio's
     app = init_app(settings)
     if polling:
         app.cleanup_ctx.append(polling_module.pollers(settings))
