@@ -109,8 +109,9 @@ class LiveServer:
     SIGTERM (graceful) on exit, killed if it does not stop within `stop_timeout`."""
 
     def __init__(self, db_url: str, api_url: str, *, workers: int = 1,
-                 stop_timeout: float = 30.0) -> None:
+                 stop_timeout: float = 30.0, log_level: str = "INFO") -> None:
         self.db_url, self.api_url, self.workers = db_url, api_url, workers
+        self.log_level = log_level  # INFO as deployed: one JSON line per request
         self.stop_timeout = stop_timeout
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -127,7 +128,7 @@ class LiveServer:
                if not k.startswith(("TELEGRAM_", "WHATSAPP_", "INSTAGRAM_"))}
         env |= {"DATABASE_URL": self.db_url.replace("postgresql://", "postgresql+asyncpg://", 1),
                 "TELEGRAM_API_BASE_URL": self.api_url,
-                "GRAPH_API_BASE_URL": "http://127.0.0.1:9/graph", "LOG_LEVEL": "WARNING"}
+                "GRAPH_API_BASE_URL": "http://127.0.0.1:9/graph", "LOG_LEVEL": self.log_level}
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())", "serve", "--host", "127.0.0.1",
             "--port", str(self.port), "--workers", str(self.workers),

@@ -4,6 +4,7 @@ against a baseline measured in the same run.
     python -m benchmarks.ingest [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
                                 [--seconds 10] [--concurrency 32] [--drain-limit 120]
                                 [--no-worker]   (also: our ingest alone, worker and dispatcher off)
+                                [--served 1 2]  (also: `orderbot serve --workers N` processes)
 
 Runs on a fresh database of its own (`orderbot_bench_ingest`, dropped afterwards), migrated with
 Alembic, with the demo pizzeria and its Telegram channel. The load comes from a second process on
@@ -12,9 +13,11 @@ flight for `--seconds`, each a distinct update from its own chat).
 
 - baseline: a bare aiohttp handler doing one asyncpg `INSERT ... ON CONFLICT DO NOTHING`
   (autocommit: one commit per request), same server, same load.
-- ours: `bot.server.init_app` as `orderbot serve` runs it (secret check, python-telegram-bot
-  decoding, inbox insert, commit before the 200), with its inbox worker turning rows into drafts
-  while the load runs. After the load stops, the backlog is drained (at most `--drain-limit` s).
+- ours: `bot.server.init_app` as `orderbot serve` runs it (secret check, decoding, inbox
+  insert, commit before the 200), in this process, with its inbox worker turning rows into
+  drafts while the load runs. After the load stops, the backlog is drained (at most
+  `--drain-limit` s). `--served N ...`: also the real `orderbot serve --workers N` in its own
+  process(es) (JSON request logs at INFO, as deployed), each on a fresh database.
 
 The last line has the figures: both rates, their ratio, our p50/p99, drafts per second during the
 load and the drain time.
@@ -35,24 +38,13 @@ import asyncpg
 from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
 from sqlalchemy import func, select
 
+from benchmarks._live import SECRET, SLUG, LiveServer, setup_shop, update
+
 DB = "orderbot_bench_ingest"
-SLUG = "bench"
-BOT_TOKEN = "7012345678:AAF-bench-token_for_ingest"
-SECRET = "bench-webhook-secret_0123456789"
 ROOT = Path(__file__).resolve().parent.parent
-TEXTS = ("two large pepperoni pizzas and a coke please", "a margherita and a garlic bread",
-         "three cokes and a tiramisu", "one caesar salad and chicken wings")
 
 
 # --- the load: a second process ------------------------------------------------------------
-
-def update(n: int) -> bytes:
-    chat = 10_000_000 + n
-    return json.dumps({"update_id": n, "message": {
-        "message_id": n, "date": 1763920800, "text": TEXTS[n % len(TEXTS)],
-        "from": {"id": chat, "is_bot": False, "first_name": "Ana"},
-        "chat": {"id": chat, "first_name": "Ana", "type": "private"}}}).encode()
-
 
 async def load(url: str, seconds: float, concurrency: int, first_id: int) -> dict:
     latencies: list[float] = []
@@ -142,40 +134,18 @@ async def run_baseline(url: str, seconds: float, concurrency: int) -> dict:
         await pool.close()
 
 
-async def setup_shop(sessions) -> None:
-    from bot.models import TELEGRAM
-    from bot.webhooks import channels
-    from orders.models import Product
-    from orders.services.shops import create_shop
-    from orders.uow import UnitOfWork
-
-    shop = await create_shop(UnitOfWork(sessions), SLUG, "Bench Pizzeria", currency="USD")
-    catalog = json.loads((ROOT / "bot/catalogs/pizzeria.json").read_text())
-    async with UnitOfWork(sessions) as uow:
-        for p in catalog["products"]:
-            uow.session.add(Product(shop_id=shop.id, sku=p["sku"], name=p["name"],
-                                    price=p["price"], options=p.get("options", []),
-                                    aliases=p.get("aliases", []), stock=p.get("stock"),
-                                    active=True))
-        await uow.commit()
-    await channels.save(UnitOfWork(sessions), SLUG, TELEGRAM,
-                        channels.telegram_credentials(BOT_TOKEN, SECRET))
-
-
 async def run_ours(url: str, seconds: float, concurrency: int, drain_limit: float,
-                   worker: bool = True) -> dict:
+                   worker: bool = True, served: int = 0, log_level: str = "INFO") -> dict:
     from bot.server import init_app
     from bot.settings import BotSettings
     from ingestion.models import Draft, InboxMessage
     from orders.db import make_engine, make_session_factory
-    from orders.migrate import upgrade
     from orders.uow import UnitOfWork
 
     sa_url = url.replace("postgresql://", "postgresql+asyncpg://", 1)
-    await upgrade(sa_url)
+    await setup_shop(sa_url, seller=False)
     engine = make_engine(sa_url)
     sessions = make_session_factory(engine)
-    await setup_shop(sessions)
     api = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "benchmarks.ingest", "--bot-api",
         stdout=subprocess.PIPE, cwd=ROOT)
@@ -187,8 +157,14 @@ async def run_ours(url: str, seconds: float, concurrency: int, drain_limit: floa
         async with UnitOfWork(sessions).reading() as uow:
             return await uow.session.scalar(select(func.count()).select_from(model).where(*where))
 
-    # its own engine, inbox worker and outbox dispatcher, as served (--no-worker: neither)
-    runner, base = await serve(init_app(settings, run_worker=worker))
+    # its own engine, inbox worker and outbox dispatcher, as served (--no-worker: neither);
+    # served: `orderbot serve --workers N` in child processes instead of this one
+    live = LiveServer(url, api_url, workers=served, log_level=log_level) if served else None
+    if live is not None:
+        await live.__aenter__()
+        runner, base = None, live.base
+    else:
+        runner, base = await serve(init_app(settings, run_worker=worker))
     try:
         result = await drive(f"{base}/webhooks/telegram/{SLUG}", seconds, concurrency, 1)
         drafts_during = await count(Draft)
@@ -199,7 +175,10 @@ async def run_ours(url: str, seconds: float, concurrency: int, drain_limit: floa
             left = await count(InboxMessage, InboxMessage.status.in_(("pending", "processing")))
         drain = time.perf_counter() - stopped
     finally:
-        await runner.cleanup()
+        if live is not None:
+            await live.__aexit__(None, None, None)
+        else:
+            await runner.cleanup()
         api.kill()
         await api.wait()
     result |= {"drafts_during": drafts_during, "draft_rate": drafts_during / result["elapsed"],
@@ -228,11 +207,23 @@ async def main(args: argparse.Namespace) -> None:
                   f"statuses {alone['statuses']}", flush=True)
             await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
             await admin.execute(f'CREATE DATABASE "{DB}"')
+        for workers in args.served:  # the real server processes, each on a fresh database
+            served = await run_ours(url, args.seconds, args.concurrency, args.drain_limit,
+                                    served=workers, log_level=args.log_level)
+            print(f"ours as `orderbot serve --workers {workers}` (worker running, LOG_LEVEL "
+                  f"{args.log_level}): "
+                  f"{served['rate']:.0f}/s = {100 * served['rate'] / base['rate']:.0f} % of "
+                  f"baseline, p50 {served['p50_ms']:.1f} ms, p99 {served['p99_ms']:.1f} ms, "
+                  f"statuses {served['statuses']}; drafts {served['draft_rate']:.0f}/s during "
+                  f"the load, backlog {_drained(served)} {served['drain_s']:.1f} s after it",
+                  flush=True)
+            await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+            await admin.execute(f'CREATE DATABASE "{DB}"')
         ours = await run_ours(url, args.seconds, args.concurrency, args.drain_limit)
         print(f"ours (init_app, inbox + commit before 200, worker running): {ours['rate']:.0f}/s, "
               f"p50 {ours['p50_ms']:.1f} ms, p99 {ours['p99_ms']:.1f} ms, "
               f"statuses {ours['statuses']}", flush=True)
-        drained = "drained" if not ours["left"] else f"NOT drained ({ours['left']} left)"
+        drained = _drained(ours)
         print(f"drafts: {ours['drafts_during']} made during the load "
               f"({ours['draft_rate']:.0f}/s sustained); backlog {drained} "
               f"{ours['drain_s']:.1f} s after the load stopped; "
@@ -246,6 +237,10 @@ async def main(args: argparse.Namespace) -> None:
         await admin.close()
 
 
+def _drained(result: dict) -> str:
+    return "drained" if not result["left"] else f"NOT drained ({result['left']} left)"
+
+
 def cli() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--admin-url", default=os.environ.get(
@@ -255,6 +250,9 @@ def cli() -> None:
     ap.add_argument("--drain-limit", type=float, default=120.0)
     ap.add_argument("--no-worker", dest="worker", action="store_false",
                     help="also measure our ingest with the inbox worker and dispatcher off")
+    ap.add_argument("--served", type=int, nargs="*", default=[], metavar="N",
+                    help="also measure `orderbot serve --workers N` processes (e.g. 1 2)")
+    ap.add_argument("--log-level", default="INFO", help="LOG_LEVEL of --served (default INFO)")
     ap.add_argument("--load", help=argparse.SUPPRESS)       # the second process
     ap.add_argument("--first-id", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--bot-api", action="store_true", help=argparse.SUPPRESS)      # the third process
