@@ -293,6 +293,8 @@ def confidence_text(card: DraftCard) -> str:
 def seller_decision(payload: Mapping[str, Any], reason: str | None = None) -> str:
     """The line a decided card ends with: who approved or rejected it, or that it expired."""
     status, who = payload.get("status"), payload.get("decided_by") or "the system"
+    if status == "approved" and payload.get("as_quote"):
+        return f"Sent as quote {payload.get('order_number')} by {who}."
     if status == "approved":
         return f"Approved by {who} as {payload.get('order_number')}."
     if status == "rejected":

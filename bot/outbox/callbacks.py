@@ -16,8 +16,11 @@ import hmac
 import re
 import uuid
 
-APPROVE, EDIT, REJECT = "a", "e", "r"
+APPROVE, EDIT, REJECT, QUOTE = "a", "e", "r", "q"
 ACTIONS = (APPROVE, EDIT, REJECT)
+# A pending draft's card: (label, action) rows.
+CARD_BUTTONS = ((("Approve", APPROVE), ("Edit", EDIT), ("Reject", REJECT)),
+                (("Send as quote", QUOTE),))
 ACTION = re.compile(r"^[a-z]{1,16}[0-9]{0,3}$")
 
 

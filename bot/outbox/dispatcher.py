@@ -159,9 +159,8 @@ class OutboxDispatcher(ClaimLoop):
         actions = [(label, callbacks.sign(channel.secret, action, rendered.order_id))
                    for label, action in rendered.actions]
         if channel.kind == TELEGRAM:
-            buttons = [(label, callbacks.sign(channel.secret, action, rendered.draft_id))
-                       for label, action in (("Approve", callbacks.APPROVE), ("Edit", callbacks.EDIT),
-                                             ("Reject", callbacks.REJECT))
+            buttons = [[(label, callbacks.sign(channel.secret, action, rendered.draft_id))
+                        for label, action in row] for row in callbacks.CARD_BUTTONS
                        ] if rendered.with_buttons and rendered.draft_id else actions
             if card is not None and row.kind != "draft.created":
                 return await self.senders.telegram.edit(channel.token, to, card.message_id, text,

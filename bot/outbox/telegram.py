@@ -62,16 +62,16 @@ class TelegramSender:
             await bot.shutdown()
         self._bots.clear()
 
-    async def send(self, token: str, chat: str, text: str,
-                   buttons: Sequence[tuple[str, str]] = ()) -> str:
-        """Send `text` (with inline buttons (label, callback_data)); returns the message id."""
+    async def send(self, token: str, chat: str, text: str, buttons: Buttons = ()) -> str:
+        """Send `text` (with inline buttons (label, callback_data), one row or a list of rows);
+        returns the message id."""
         self._admit(token, chat)
         message = await self._call(self._bot(token).send_message(
             chat_id=chat, text=text[:4096], reply_markup=_keyboard(buttons)))
         return str(message.message_id)
 
     async def edit(self, token: str, chat: str, message_id: str, text: str,
-                   buttons: Sequence[tuple[str, str]] = ()) -> str:
+                   buttons: Buttons = ()) -> str:
         self._admit(token, chat)
         try:
             await self._call(self._bot(token).edit_message_text(
@@ -120,8 +120,13 @@ class TelegramSender:
             raise Transient(f"Telegram: {exc}") from exc
 
 
-def _keyboard(buttons: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup | None:
+Buttons = Sequence[tuple[str, str]] | Sequence[Sequence[tuple[str, str]]]
+
+
+def _keyboard(buttons: Buttons) -> InlineKeyboardMarkup | None:
+    """(label, callback_data) pairs in one row, or a list of such rows."""
     if not buttons:
         return None
+    rows = [buttons] if isinstance(buttons[0][0], str) else buttons  # a pair, or a row of pairs
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)
-                                  for label, data in buttons]])
+                                  for label, data in row] for row in rows])

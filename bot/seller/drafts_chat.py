@@ -32,6 +32,14 @@ async def approve(update: Update, context: Context) -> None:
     await answer(update, f"Approved as {approval.order.number}.")
 
 
+async def send_as_quote(update: Update, context: Context) -> None:
+    """Send as quote: the draft becomes a quote its customer accepts in their own chat."""
+    _, draft_id = pressed(update, context)
+    made = await approve_draft(shop_of(context).uow(), await seller_of(update, context), draft_id,
+                               as_quote=True)
+    await answer(update, f"Sent to the customer as quote {made.order.number}.")
+
+
 async def reject(update: Update, context: Context) -> None:
     """Reject: ask for the reason the customer will read."""
     _, draft_id = pressed(update, context)

@@ -74,6 +74,7 @@ HANDLERS: list[BaseHandler] = [
     CallbackQueryHandler(drafts_chat.approve, pattern=r"^a:"),
     CallbackQueryHandler(drafts_chat.reject, pattern=r"^r:"),
     CallbackQueryHandler(drafts_chat.reject_without_reason, pattern=r"^rn:"),
+    CallbackQueryHandler(drafts_chat.send_as_quote, pattern=r"^q:"),
     CallbackQueryHandler(drafts_chat.edit, pattern=r"^e:"),
     CallbackQueryHandler(drafts_chat.edit_line, pattern=r"^el\d+:"),
     CallbackQueryHandler(drafts_chat.remove_line, pattern=r"^ex\d+:"),

@@ -27,6 +27,7 @@ from orders.domain.roles import Permission
 from orders.errors import OrderCoreError, PermissionDenied
 from orders.models import Order
 from orders.services.creation import NewOrder, create_order_from_draft
+from orders.services.quotes import create_quote_in
 from orders.uow import UnitOfWork
 
 DEFAULT_EXPIRY_HOURS = 24
@@ -92,8 +93,13 @@ async def _already_decided(session: AsyncSession, shop_id: uuid.UUID,
                                draft.order_number, draft.reason)
 
 
-async def approve_draft(uow: UnitOfWork, actor: Actor, draft_id: uuid.UUID) -> Approval:
-    """Claim the draft and make its one order, all in one transaction (see module doc)."""
+async def approve_draft(uow: UnitOfWork, actor: Actor, draft_id: uuid.UUID, *,
+                        as_quote: bool = False) -> Approval:
+    """Claim the draft and make its one order, all in one transaction (see module doc).
+
+    `as_quote`: "Send as quote" instead: the same claim makes a quote (status `quote`, no stock
+    held) that goes to the draft's customer with an Accept button; a seller converts it later.
+    """
     actor.require(Permission.APPROVE_DRAFT)
     try:
         async with uow:
@@ -107,10 +113,14 @@ async def approve_draft(uow: UnitOfWork, actor: Actor, draft_id: uuid.UUID) -> A
                 conversation_id=draft.conversation_id, channel=draft.channel,
                 external_id=draft.chat_id,
                 metadata={"draft_confidence": draft.confidence, "source": draft.source})
-            order = await create_order_from_draft(uow, actor, draft.id, new)
+            if as_quote:
+                order = await create_quote_in(uow, actor, new, draft_id=draft.id)
+            else:
+                order = await create_order_from_draft(uow, actor, draft.id, new)
             draft.order_id, draft.order_number = order.id, order.number
-            log(uow.session, draft, "approved", actor, order_number=order.number)
-            tell_sellers(uow, draft, "draft.decided")
+            log(uow.session, draft, "quoted" if as_quote else "approved", actor,
+                order_number=order.number)
+            tell_sellers(uow, draft, "draft.decided", as_quote=as_quote)
             await uow.commit()
     except (PermissionDenied, DraftAlreadyDecided, DraftNotFound) as exc:
         metrics.claim_refused(exc)

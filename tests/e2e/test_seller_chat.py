@@ -18,7 +18,7 @@ from bot.server import init_app
 from bot.settings import BotSettings
 from ingestion.models import Draft
 from ingestion.worker import InboxWorker
-from orders.models import Member, Order
+from orders.models import Member, Order, OutboxMessage
 from orders.services.invites import create_invite
 from tests.e2e.conftest import BOT_TOKEN, SLUG, TELEGRAM_SECRET
 from tests.standins.graph_api import GraphStandIn
@@ -26,6 +26,7 @@ from tests.standins.telegram_api import StandIn
 
 FAST = Limits(per_chat=(1000.0, 5.0), per_group=(1000.0, 20.0), overall=(1000.0, 30.0))
 DANA, MARIA, VIC, CUSTOMER = 1001, 1002, 1003, 555
+CARD = ["Approve", "Edit", "Reject", "Send as quote"]
 _ids = itertools.count(1000)
 
 
@@ -123,7 +124,7 @@ async def draft(db) -> Draft:
 async def test_approve_tap_makes_the_order_edits_every_card_and_tells_the_customer(chat):
     await chat.says(CUSTOMER, "two large pepperoni pizzas and a coke")
     card = chat.last_to(DANA)
-    assert card["text"].startswith("New order draft") and labels(card) == ["Approve", "Edit", "Reject"]
+    assert card["text"].startswith("New order draft") and labels(card) == CARD
 
     await chat.taps(DANA, card, button(card, "Approve"))
 
@@ -217,7 +218,7 @@ async def test_edit_flow_changes_quantity_options_and_address_then_the_card_show
     redrawn = [m for m in chat.messages_to(MARIA) if m["message_id"] == card["message_id"]] or \
         chat.messages_to(MARIA)
     assert redrawn[0]["text"].startswith("Updated order draft") and "(edited by Dana)" in redrawn[0]["text"]
-    assert "12 Elm St" in redrawn[0]["text"] and labels(redrawn[0]) == ["Approve", "Edit", "Reject"]
+    assert "12 Elm St" in redrawn[0]["text"] and labels(redrawn[0]) == CARD
 
 
 async def test_reject_asks_for_a_reason_and_the_customer_reads_it(chat):
@@ -337,3 +338,18 @@ async def test_a_linked_seller_group_gets_cards_and_its_members_answer_questions
     await chat.says(MARIA, "5", chat=group)                 # not the one asked: no question open
     await chat.says(DANA, "2", chat=group)
     assert (await draft(chat.db)).content["lines"][0]["quantity"] == 2
+
+
+async def test_send_as_quote_makes_a_quote_for_the_drafts_customer(chat):
+    await chat.says(CUSTOMER, "two large ham pizzas")
+    card = chat.last_to(MARIA)
+    await chat.taps(MARIA, card, button(card, "Send as quote"))
+    assert chat.last_answer()["text"] == "Sent to the customer as quote ORD-00001."
+    [quote] = await orders(chat.db)
+    assert (quote.status, quote.claim_code, quote.draft_id) == ("quote", None,
+                                                                 (await draft(chat.db)).id)
+    assert "Sent as quote ORD-00001 by Maria." in chat.messages_to(DANA)[0]["text"]
+    async with chat.db.uow() as uow:
+        sent = await uow.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.kind == "order.quote_sent", OutboxMessage.recipient == str(CUSTOMER)))
+    assert sent == 1  # the customer's quote, with its Accept button (tests/e2e/test_customer_flows)
