@@ -2,7 +2,9 @@
 
 Customer rows are written in the shop's language (`Shop.language`), whatever the payload says,
 and carry the answers a customer may tap (`choices`) when the draft asks a closed question, or
-the one button an order notice offers (`actions`: Accept, I paid, Received it)."""
+the one button an order notice offers (`actions`: Accept, I paid, Received it). A seller's copy
+of an order event (a fanned-out row: "the customer accepted quote ORD-00042") reads as the
+language file's sellers' entry, with a button that opens the order."""
 from __future__ import annotations
 
 import uuid
@@ -20,6 +22,7 @@ CARD_KINDS = ("draft.created", "draft.updated")
 # The button a customer's notice carries (ingestion.customer_actions): accept, I paid, received.
 ORDER_BUTTONS = {"order.quote_sent": "qa", "order.quote_claimed": "qa",
                  "order.payment_requested": "ip", "order.status_changed.delivered": "rc"}
+OPEN_ORDER = "oo"  # a seller's notice opens the order (bot/seller/orders_chat.open_order)
 BUTTONS_LINE = "  [Approve] [Edit] [Reject]"  # the text card's stand-in for the real buttons
 
 
@@ -38,6 +41,8 @@ async def render(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog)
         return await _seller(uow, row, catalog)
     shop = await uow.session.get(Shop, row.shop_id)
     language = shop.language if shop is not None else None
+    if row.payload.get("parent") and row.kind.startswith("order."):
+        return _seller_notice(row, language)  # a seller's copy of an order event
     action = ORDER_BUTTONS.get(row.kind) or ORDER_BUTTONS.get(
         f"{row.kind}.{row.payload.get('status')}")
     order_id = row.payload.get("order_id")
@@ -45,6 +50,20 @@ async def render(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog)
     return Rendered(messages.customer_text(row.kind, row.payload, catalog, language),
                     choices=messages.customer_choices(row.kind, row.payload, catalog, language),
                     actions=actions, order_id=uuid.UUID(str(order_id)) if actions else None)
+
+
+def _seller_notice(row: OutboxMessage, language: str | None) -> Rendered:
+    """ "Quote ORD-00042 was accepted by Ana", with a button that opens the order; None for
+    an event the language files have no sellers' entry for."""
+    entry, p = texts.template(row.kind, language), row.payload
+    if entry is None or entry.recipient != texts.SELLERS or not p.get("order_id"):
+        return Rendered(None)
+    due = p.get("amount_due")
+    text = entry.render(number=p.get("order_number"), customer=p.get("customer_name"),
+                        amount_due=messages.customer_money(due, p.get("currency"), language)
+                        if due else None)
+    return Rendered(text, actions=((texts.words(language)["buttons"][OPEN_ORDER], OPEN_ORDER),),
+                    order_id=uuid.UUID(str(p["order_id"])))
 
 
 async def _seller(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog) -> Rendered:

@@ -169,6 +169,12 @@ async def test_a_quote_for_a_known_customer_is_accepted_with_the_telegram_button
     assert chat.last_answer()["text"].startswith("Thank you! You accepted quote ORD-00001")
     assert (await order(chat.db)).quote_accepted_at is not None
     assert await sellers_told(chat.db, "order.quote_accepted") == [str(MARIA)]
+    notice = chat.last_to(MARIA)
+    assert notice["text"] == (f"Quote ORD-00001 was accepted by User{CUSTOMER}. "
+                              "Open it to confirm the order.")
+    await chat.taps(MARIA, notice, button(notice, "Open order"))
+    assert chat.last_to(MARIA)["text"].startswith("ORD-00001: quote")
+    assert "Confirm" in labels(chat.last_to(MARIA))
 
     await chat.taps(CUSTOMER + 1, sent, button(sent, "Accept"))  # someone else's tap
     assert chat.last_answer()["text"].startswith("I can't find that order of yours")
@@ -192,6 +198,10 @@ async def test_i_paid_in_words_and_by_button_tells_the_sellers_once(chat):
 
     assert chat.last_to(CUSTOMER)["text"].startswith("Thank you! We told the shop you paid for ORD-00001")
     assert await sellers_told(chat.db, "order.customer_says_paid") == [str(MARIA)]
+    notice = chat.last_to(MARIA)
+    assert notice["text"] == (f"ORD-00001: the customer (User{CUSTOMER}) says they paid ($26.00 was "
+                              "due). Check, then record the payment.")
+    assert labels(notice) == ["Open order"]
     await chat.taps(CUSTOMER, asked, button(asked, "I paid"))
     assert chat.last_answer()["text"].startswith("Thank you! We told the shop")
     assert await sellers_told(chat.db, "order.customer_says_paid") == [str(MARIA)]

@@ -45,5 +45,16 @@ def test_payment_request_names_the_amount_and_the_instructions():
 def test_button_labels_fit_whatsapp_titles_in_every_language():
     for language in ("en", "es"):
         labels = texts.words(language)["buttons"]
-        assert set(labels) == {"qa", "rc", "ip"} and all(0 < len(v) <= 20 for v in labels.values())
+        assert set(labels) == {"qa", "rc", "ip", "oo"} and all(0 < len(v) <= 20 for v in labels.values())
     assert texts.words("es")["buttons"]["ip"] == "Ya pagué"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_sellers_read_who_accepted_and_who_says_they_paid(language):
+    for kind in ("order.quote_accepted", "order.customer_says_paid"):
+        entry = texts.template(kind, language)
+        assert entry.recipient == texts.SELLERS and entry.language == language
+        assert messages.customer_text(kind, ORDER, None, language) is None  # never to a customer
+    said = texts.template("order.customer_says_paid", "en").render(
+        number="ORD-00042", customer="Ana", amount_due="€26.00")
+    assert said == "ORD-00042: the customer (Ana) says they paid (€26.00 was due). Check, then record the payment."
