@@ -76,7 +76,8 @@ class InvoiceNotFound(NotFound):
 class PermissionDenied(OrderCoreError):
     def __init__(self, role: str, action: str) -> None:
         self.role, self.action = role, action
-        super().__init__(f"A {role} may not {action}.")
+        article = "An" if str(role)[:1] in "aeiou" else "A"
+        super().__init__(f"{article} {role} may not {action}.")
 
 
 class InvalidInput(OrderCoreError):

@@ -323,7 +323,7 @@ async def test_a_linked_seller_group_gets_cards_and_its_members_answer_questions
     group = -100900
     await make.member(chat.shop.shop, "admin", "Ada", telegram_user_id=1004)
     await chat.says(DANA, "/linkgroup", chat=group)
-    assert chat.last_to(group)["text"] == "A agent may not manage members."
+    assert chat.last_to(group)["text"] == "An agent may not manage members."
     await chat.says(1004, "/linkgroup", chat=group)
     assert chat.last_to(group)["text"] == "This group now gets every new order draft."
 

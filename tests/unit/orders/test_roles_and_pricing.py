@@ -32,6 +32,8 @@ def test_role_permissions(role, permission, allowed):
 def test_refused_permission_reads_like_a_sentence():
     with pytest.raises(PermissionDenied, match="A viewer may not refund orders."):
         require("viewer", P.REFUND)
+    with pytest.raises(PermissionDenied, match="An agent may not refund orders."):
+        require("agent", P.REFUND)
 
 
 def test_order_numbers_are_zero_padded_per_shop():
