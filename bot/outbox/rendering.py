@@ -4,18 +4,24 @@ Customer rows are written in the shop's language (`Shop.language`), whatever the
 and carry the answers a customer may tap (`choices`) when the draft asks a closed question, or
 the one button an order notice offers (`actions`: Accept, I paid, Received it). A seller's copy
 of an order event (a fanned-out row: "the customer accepted quote ORD-00042") reads as the
-language file's sellers' entry, with a button that opens the order."""
+language file's sellers' entry, with a button that opens the order. A shop's own wording
+(`notification_templates`, per kind and language) replaces the language file's."""
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+
+import string
+from typing import Any
 
 from sqlalchemy import select
 
 from bot import messages, texts
 from bot.messages import DraftCard
 from ingestion.models import Draft, DraftEvent
-from orders.models import Customer, OutboxMessage, Shop
+from orders.domain.notifications import EVENTS
+from orders.models import Customer, NotificationTemplate, OutboxMessage, Shop
+
 from orders.uow import UnitOfWork
 
 CARD_KINDS = ("draft.created", "draft.updated")
@@ -41,21 +47,41 @@ async def render(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog)
         return await _seller(uow, row, catalog)
     shop = await uow.session.get(Shop, row.shop_id)
     language = shop.language if shop is not None else None
+    overrides = await shop_wording(uow, row, texts.language_code(language))
     if row.payload.get("parent") and row.kind.startswith("order."):
-        return _seller_notice(row, language)  # a seller's copy of an order event
+        return _seller_notice(row, language, overrides)  # a seller's copy of an order event
     action = ORDER_BUTTONS.get(row.kind) or ORDER_BUTTONS.get(
         f"{row.kind}.{row.payload.get('status')}")
     order_id = row.payload.get("order_id")
     actions = ((texts.words(language)["buttons"][action], action),) if action and order_id else ()
-    return Rendered(messages.customer_text(row.kind, row.payload, catalog, language),
+    return Rendered(messages.customer_text(row.kind, row.payload, catalog, language, overrides),
                     choices=messages.customer_choices(row.kind, row.payload, catalog, language),
                     actions=actions, order_id=uuid.UUID(str(order_id)) if actions else None)
 
 
-def _seller_notice(row: OutboxMessage, language: str | None) -> Rendered:
+async def shop_wording(uow: UnitOfWork, row: OutboxMessage,
+                       language: str) -> dict[str, dict[str, Any]]:
+    """The shop's override for this row's kind as `texts.template` overrides (also under the
+    per-status key a status change is looked up by); a text that cannot be filled is skipped."""
+    text = await uow.session.scalar(select(NotificationTemplate.text).where(
+        NotificationTemplate.shop_id == row.shop_id, NotificationTemplate.kind == row.kind,
+        NotificationTemplate.language == language))
+    if text is None:
+        return {}
+    try:
+        list(string.Formatter().parse(text))
+    except ValueError:
+        return {}
+    notice = next((n for n in EVENTS.values() if n is not None and n.kind == row.kind), None)
+    entry = {"template": text, "recipient": notice.recipient.value if notice else texts.CUSTOMER}
+    return {row.kind: entry, f"{row.kind}.{row.payload.get('status')}": entry}
+
+
+def _seller_notice(row: OutboxMessage, language: str | None,
+                   overrides: dict[str, dict[str, Any]]) -> Rendered:
     """ "Quote ORD-00042 was accepted by Ana", with a button that opens the order; None for
     an event the language files have no sellers' entry for."""
-    entry, p = texts.template(row.kind, language), row.payload
+    entry, p = texts.template(row.kind, language, overrides), row.payload
     if entry is None or entry.recipient != texts.SELLERS or not p.get("order_id"):
         return Rendered(None)
     due = p.get("amount_due")

@@ -20,6 +20,7 @@ from ingestion.models import Draft
 from ingestion.worker import InboxWorker
 from orders.models import Member, Order, OutboxMessage
 from orders.services.invites import create_invite
+from orders.services.templates import set_template
 from tests.e2e.conftest import BOT_TOKEN, SLUG, TELEGRAM_SECRET
 from tests.standins.graph_api import GraphStandIn
 from tests.standins.telegram_api import StandIn
@@ -353,3 +354,14 @@ async def test_send_as_quote_makes_a_quote_for_the_drafts_customer(chat):
         sent = await uow.session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.kind == "order.quote_sent", OutboxMessage.recipient == str(CUSTOMER)))
     assert sent == 1  # the customer's quote, with its Accept button (tests/e2e/test_customer_flows)
+
+
+async def test_a_shops_own_wording_replaces_the_default_notice(chat, make):
+    admin = await make.member(chat.shop.shop, "admin", "Ada")
+    await set_template(chat.db.uow(), admin, "order.status_changed", "en",
+                       "Ciao! {number} is {status} now.")
+    await chat.says(CUSTOMER, "a large ham pizza")
+    await chat.taps(DANA, chat.last_to(DANA), button(chat.last_to(DANA), "Approve"))
+    await chat.says(DANA, "/order 1")
+    await chat.taps(DANA, chat.last_to(DANA), button(chat.last_to(DANA), "Confirm"))
+    assert chat.last_to(CUSTOMER)["text"] == "Ciao! ORD-00001 is confirmed now."
