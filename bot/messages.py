@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import phonenumbers
+from babel.dates import format_date
 from babel.numbers import format_currency
 
 from bot import texts
@@ -207,7 +209,8 @@ def _event(kind: str, p: Mapping[str, Any], catalog: Catalog | None,
               "tracking_url": p.get("tracking_url"),
               "amount_due": price(p.get("amount_due"), p.get("currency")),
               "payment_instructions": p.get("payment_instructions"),
-              "invoice_number": p.get("invoice_number")}
+              "invoice_number": p.get("invoice_number"), "stage": p.get("stage"),
+              "name": p.get("name"), "ends_at": _day(p.get("ends_at"), catalog, language)}
     if kind == "order.status_changed" and texts.template(f"{kind}.{status}", language):
         return f"{kind}.{status}", values
     return kind, values
@@ -226,6 +229,18 @@ def _draft_event(kind: str, payload: Mapping[str, Any], catalog: Catalog | None,
     total = draft_total(lines, catalog)
     shown = _pricer(catalog, language)(total, currency_of(catalog, lines)) if total is not None else None
     return kind, {"summary": summary, "total": shown}
+
+
+def _day(when: str | None, catalog: Catalog | None, language: str) -> str | None:
+    """An ISO timestamp as the customer's locale writes the day ("March 12, 2027", "12 de marzo de 2027")."""
+    if not when:
+        return None
+    region = ((catalog or {}).get("shop") or {}).get("region")
+    try:
+        return format_date(datetime.fromisoformat(when).date(), "long",
+                           locale=texts.locale(language, region))
+    except (ValueError, LookupError):
+        return when[:10]
 
 
 def _pricer(catalog: Catalog | None, language: str):

@@ -214,7 +214,8 @@ async def test_received_it_completes_the_order_and_the_invoice_pdf_arrives_in_te
     await chat.says(CUSTOMER, "hi")
     number = (await quote(chat, await customer_of(chat.db, "telegram", str(CUSTOMER)))).number
     await delivered(chat, number)
-    told = chat.last_to(CUSTOMER)
+    shipped, told = chat.messages_to(CUSTOMER)[-2:]
+    assert shipped["text"] == "Your order ORD-00001 is on its way with DHL! Tracking number: JD0001."
     assert "was delivered" in told["text"] and labels(told) == ["Received it"]
 
     await chat.taps(CUSTOMER, told, button(told, "Received it"))

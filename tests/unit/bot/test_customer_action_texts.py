@@ -58,3 +58,32 @@ def test_sellers_read_who_accepted_and_who_says_they_paid(language):
     said = texts.template("order.customer_says_paid", "en").render(
         number="ORD-00042", customer="Ana", amount_due="€26.00")
     assert said == "ORD-00042: the customer (Ana) says they paid (€26.00 was due). Check, then record the payment."
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize(("kind", "payload"), [
+    ("order.status_changed", {**ORDER, "status": "completed"}),
+    ("order.payment_request_withdrawn", ORDER),
+    ("order.tracking_changed", {**ORDER, "carrier": "DHL", "tracking_number": "JD0002"}),
+    ("order.stage_changed", {**ORDER, "stage": "baking"}),
+    ("order.warranty_expiring", {**ORDER, "name": "pizza oven", "ends_at": "2027-03-12T10:00:00+00:00"}),
+    ("customer.reply", {"intent": "status_question", **ORDER}),
+])
+def test_the_other_flow_notices_read_whole_in_both_languages(kind, payload, language):
+    text = messages.customer_text(kind, payload, None, language)
+    assert text and "{" not in text and "None" not in text and "claimed" not in text
+
+
+def test_a_warranty_reminder_writes_the_day_as_the_customer_does():
+    payload = {**ORDER, "name": "pizza oven", "ends_at": "2027-03-12T10:00:00+00:00"}
+    assert "ends on March 12, 2027." in messages.customer_text("order.warranty_expiring", payload, None, "en")
+    assert "termina el 12 de marzo de 2027." in messages.customer_text(
+        "order.warranty_expiring", payload, None, "es")
+
+
+def test_shipping_names_the_carrier_and_tracking_number_when_there_are_some():
+    shipped = {**ORDER, "status": "shipped", "carrier": "DHL", "tracking_number": "JD0001"}
+    assert messages.customer_text("order.status_changed", shipped, None, "en") == (
+        "Your order ORD-00042 is on its way with DHL! Tracking number: JD0001.")
+    assert messages.customer_text("order.status_changed", shipped, None, "es") == (
+        "¡Tu pedido ORD-00042 está en camino con DHL! Número de seguimiento: JD0001.")

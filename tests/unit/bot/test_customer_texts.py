@@ -110,8 +110,8 @@ def test_english_texts_read_as_before():
 
 
 def test_an_unknown_status_still_says_something_in_the_shops_language():
-    assert messages.customer_text("order.status_changed", {**ORDER, "status": "quote"}, None, "es") == (
-        "Tu pedido ORD-00042 ahora está quote.")
+    assert messages.customer_text("order.status_changed", {**ORDER, "status": "on_hold"}, None, "es") == (
+        "Tu pedido ORD-00042 ahora está on_hold.")
 
 
 def test_language_comes_from_the_catalog_when_not_given_and_unknown_languages_read_english():
