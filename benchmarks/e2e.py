@@ -1,7 +1,7 @@
 """End to end: a customer's Telegram message in -> the seller's card sent, through a real
 `orderbot serve` process on PostgreSQL.
 
-    python -m benchmarks.e2e [--messages 100] [--rate 2] [--wait 60]
+    python -m benchmarks.e2e [--messages 60] [--rate 0.5] [--wait 60]
                              [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
 
 A fresh database of its own (`orderbot_bench_e2e`, dropped afterwards) with the pizzeria and a
@@ -11,7 +11,9 @@ update whose customer has a unique name; its latency runs from the start of the 
 moment the stand-in receives the sendMessage to the seller's chat whose card names that
 customer (webhook, inbox commit, worker: parse and draft, outbox: seller fan-out and send).
 Messages go out at `--rate` per second; after the last one it waits at most `--wait` seconds
-for the cards. The last line has p50/p95 and how many cards arrived.
+for the cards. The last line has p50/p95 and how many cards arrived. All cards go to one seller
+chat, which the dispatcher paces at Telegram's 1 message/s per chat: above that rate the
+figure measures that queue, not the pipeline (the default stays below it).
 """
 from __future__ import annotations
 
@@ -109,8 +111,8 @@ def cli() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--admin-url", default=os.environ.get(
         "BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
-    ap.add_argument("--messages", type=int, default=100)
-    ap.add_argument("--rate", type=float, default=2.0, help="messages per second (default 2)")
+    ap.add_argument("--messages", type=int, default=60)
+    ap.add_argument("--rate", type=float, default=0.5, help="messages per second (default 0.5)")
     ap.add_argument("--wait", type=float, default=60.0,
                     help="seconds to wait for the last cards after the last message")
     args = ap.parse_args()

@@ -1,13 +1,14 @@
 """Soak: a steady rate of Telegram updates against a real `orderbot serve` process for a while,
 watching the server's memory, open PostgreSQL connections and open file descriptors.
 
-    python -m benchmarks.soak [--duration 600] [--rate 10] [--every 5]
+    python -m benchmarks.soak [--duration 600] [--rate 5] [--every 5] [--seller]
                               [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
 
-A fresh database of its own (`orderbot_bench_soak`, dropped afterwards), the pizzeria with a
-seller, the Bot API stand-in (tests/standins/telegram_api.py) in this process: every update is
-stored, parsed into a draft and its seller card sent, so the inbox worker and the outbox
-dispatcher run the whole time. Every `--every` seconds it samples the server process: RSS from
+A fresh database of its own (`orderbot_bench_soak`, dropped afterwards), the pizzeria, the Bot
+API stand-in (tests/standins/telegram_api.py) in this process: every update is stored, parsed
+into a draft and the customer's reply sent, so the inbox worker and the outbox dispatcher run
+the whole time. No seller member by default: cards to one seller chat are paced at Telegram's
+1 message/s per chat, so above that rate they would queue without end (`--seller` adds one). Every `--every` seconds it samples the server process: RSS from
 /proc, file descriptors in /proc/<pid>/fd, and the connections pg_stat_activity shows for the
 database. The last line is the verdict: memory, connections and descriptors flat or growing,
 judged on the part after the first fifth (warm-up: caches, pools and the parser index fill up).
@@ -108,7 +109,8 @@ async def main(args: argparse.Namespace) -> None:
 
     url = await fresh_database(args.admin_url, DB)
     try:
-        await setup_shop(url.replace("postgresql://", "postgresql+asyncpg://", 1))
+        await setup_shop(url.replace("postgresql://", "postgresql+asyncpg://", 1),
+                         seller=args.seller)
         async with StandIn() as api, LiveServer(url, api.base_url) as live:
             pool = await asyncpg.create_pool(url, min_size=1, max_size=1)
             tally = {"latencies": [], "statuses": {}, "skipped": 0}
@@ -122,7 +124,7 @@ async def main(args: argparse.Namespace) -> None:
             await steady_load(live.webhook_url, args.rate, args.duration, tally)
             stop.set()
             await sampler
-            cards = len([c for c in api.calls_of("sendMessage") if c.status == 200])
+            sent = len([c for c in api.calls_of("sendMessage") if c.status == 200])
             drafts = await pool.fetchval("SELECT count(*) FROM drafts")
             inbox = await pool.fetchval("SELECT count(*) FROM inbox")
             await pool.close()
@@ -133,7 +135,8 @@ async def main(args: argparse.Namespace) -> None:
     print(f"requests: {len(lat)} answered, statuses {tally['statuses']}, skipped "
           f"{tally['skipped']} (over {MAX_IN_FLIGHT} in flight); p50 {p(0.5):.1f} ms, "
           f"p99 {p(0.99):.1f} ms")
-    print(f"work done: inbox {inbox} rows, drafts {drafts}, seller cards sent {cards}")
+    print(f"work done by the end of the load: inbox {inbox} rows, drafts {drafts}, "
+          f"messages sent (replies and cards) {sent}")
     rss_slack = max(MEMORY_SLACK_MIB, 0.05 * samples[len(samples) // 5]["rss_mib"])
     lines = [verdict(samples, "rss_mib", rss_slack), verdict(samples, "pg", 0.5),
              verdict(samples, "fds", 2.5)]
@@ -153,7 +156,9 @@ def cli() -> None:
     ap.add_argument("--admin-url", default=os.environ.get(
         "BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     ap.add_argument("--duration", type=float, default=600.0, help="seconds of load (default 600)")
-    ap.add_argument("--rate", type=float, default=10.0, help="updates per second (default 10)")
+    ap.add_argument("--rate", type=float, default=5.0, help="updates per second (default 5)")
+    ap.add_argument("--seller", action="store_true",
+                    help="a seller with a Telegram chat: every draft's card goes to it")
     ap.add_argument("--every", type=float, default=5.0, help="seconds between samples")
     args = ap.parse_args()
     only_local(args.admin_url)
