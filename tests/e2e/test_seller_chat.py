@@ -268,6 +268,8 @@ async def test_order_commands_take_an_order_through_to_delivered_with_a_payment(
     assert chat.last_to(MARIA)["text"].startswith("Send the carrier and tracking number")
     await chat.says(MARIA, "Speedy Couriers SC-482913")
     assert (await orders(chat.db))[0].tracking_number == "SC-482913"
+    assert "Speedy Couriers" in chat.last_to(CUSTOMER)["text"]
+    assert "SC-482913" in chat.last_to(CUSTOMER)["text"]
     await chat.taps(MARIA, chat.last_to(MARIA), button(chat.last_to(MARIA), "Deliver"))
     [order] = await orders(chat.db)
     assert (order.status, order.financial_status) == ("delivered", "paid")
