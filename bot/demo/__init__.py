@@ -1,5 +1,6 @@
-"""`make demo`: the whole flow (inbox, parser, drafts, the claim, the order's life) on a fresh
-embedded SQLite database, no tokens; prints what customers and sellers would see.
+"""`make demo`: the whole flow through the real chat stack, in process, on a fresh embedded SQLite
+database with no tokens: the webhook app on 127.0.0.1, the Bot API and Graph API stand-ins, the
+inbox worker with the seller desk, the outbox dispatcher. Prints what each person saw.
 
     python -m bot.demo            # a temporary database, removed afterwards
     python -m bot.demo --db x.db  # keep the database to look at

@@ -1,158 +1,142 @@
-"""The scripted day at Luigi's: three customers write in, Dana and Maria decide the drafts, and
-Ana's order goes all the way to her door. Every step calls the real services."""
+"""The scripted day at Luigi's. Customers write in Telegram and WhatsApp, sellers tap the buttons
+the bot sent them and answer its questions; every bot line shown is what the real code sent."""
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+import re
 
-from sqlalchemy import select
-
-from bot.demo.stage import Stage, Transcript
-from bot.messages import money
-from ingestion.catalogs import CatalogCache
-from ingestion.drafts.service import approve_draft, edit_draft, reject_draft
-from ingestion.errors import IngestionError
-from orders.errors import OrderCoreError
-from orders.models import Member, Order
-from orders.services import (attach_documents, fulfill_order, get_order, order_history,
-                             record_payment, transition_order)
+from bot.demo.stage import Person, Stage
+from bot.demo.transcript import Transcript
+from bot.models import TELEGRAM, WHATSAPP
 
 
 async def run_demo(url: str, *, echo: bool = True) -> Transcript:
     """Run the whole flow on the (fresh) database at `url`; returns what was shown."""
     transcript = Transcript(echo=echo)
-    transcript.section("Luigi's Pizzeria opens (shop, catalog, sellers)")
+    transcript.section("Luigi's Pizzeria opens (shop, catalog, channels, sellers)")
     stage = await Stage.open(url, transcript)
     try:
-        number = await ana_orders(stage)
+        await sam_joins(stage)
+        await ana_orders(stage)
         await ben_needs_a_size(stage)
         await carla_sends_a_cart(stage)
-        await ana_gets_her_pizza(stage, number)
-        await show_history(stage, number)
+        await ana_gets_her_pizza(stage, "ORD-00001")
+        await history(stage, "ORD-00001")
+        await a_quote_with_a_claim_code(stage)
+        await send_as_quote(stage)
     finally:
         await stage.close()
     return transcript
 
 
-async def tap(stage: Stage, who: str, button: str, on: str, action: Awaitable[Any],
-              answer: Callable[[Any], str]) -> Any:
-    """A seller's tap on `on`: the service's result (and `answer(result)` shown to the seller),
-    or the service's refusal in its own words; then whatever the change queued is sent."""
-    stage.say(f"{who} taps {button}", on)
-    try:
-        result = await action
-    except (IngestionError, OrderCoreError) as refusal:
-        stage.say(f"bot -> {who}", str(refusal))
-        result = None
-    else:
-        stage.say(f"bot -> {who}", answer(result))
-    await stage.dispatch()
-    return result
+def seller(stage: Stage, name: str) -> Person:
+    ids = {"Dana": "1001", "Maria": "1002", "Sam": "1003"}
+    return stage.person(name, TELEGRAM, ids[name], role="seller")
 
 
-AXES = ("status", "financial", "fulfillment")  # history rows that move an axis from -> to
+async def sam_joins(stage: Stage) -> None:
+    code = await stage.invite("agent")
+    await stage.says(seller(stage, "Sam"), f"/start {code}")
 
 
-def made(approval: Any) -> str:
-    order = approval.order
-    return f"Approved: {order.number} made, total {money(order.total, order.currency)}."
-
-
-def moved(order: Order) -> str:
-    return f"Done: {order.number} is now {order.status}."
-
-
-async def ana_orders(stage: Stage) -> str:
-    stage.transcript.section("Ana orders on Telegram; two sellers tap Approve on her card")
-    ana = stage.customer("Ana", "telegram", "tg-70001")
-    dana, maria = stage.sellers["Dana"], stage.sellers["Maria"]
-    await stage.customer_says(ana, "hi there!")
-    await stage.customer_says(ana, "two large pepperoni pizzas and a coke, to 12 Elm St, 415-555-0123")
-    draft = await stage.latest_draft(ana)
-    approval = await tap(stage, "Dana", "Approve", "Ana's card",
-                         approve_draft(stage.uow(), dana, draft.id), made)
-    if approval is None:
-        raise RuntimeError("The demo's first approval was refused; see the transcript above.")
-    await tap(stage, "Maria", "Approve", "Ana's card, a moment later",
-              approve_draft(stage.uow(), maria, draft.id), lambda a: "Approved (unexpected!)")
-    return approval.order.number
+async def ana_orders(stage: Stage) -> None:
+    stage.transcript.section("Ana orders on Telegram; Dana and Maria tap Approve at once")
+    ana = stage.person("Ana", TELEGRAM, "7001")
+    dana, maria = seller(stage, "Dana"), seller(stage, "Maria")
+    await stage.says(ana, "hi there!")
+    await stage.says(ana, "two large pepperoni pizzas and a coke, to 12 Elm St, 415-555-0123",
+)
+    marias_card = stage.last_with(maria, "Approve")  # as she sees it before it is redrawn
+    await stage.taps(dana, "Approve", note="on Ana's card")
+    await stage.taps(maria, "Approve", marias_card, note="on her copy, a moment later")
 
 
 async def ben_needs_a_size(stage: Stage) -> None:
-    stage.transcript.section("Ben forgets the size; the bot asks, Dana edits and approves")
-    ben = stage.customer("Ben", "telegram", "tg-70002")
-    dana = stage.sellers["Dana"]
-    await stage.customer_says(ben, "a pizza with ham")
-    await stage.customer_says(ben, "large")
-    draft = await stage.latest_draft(ben)
-    stage.say("meanwhile", "Ben phones the shop: he wants three of them.")
-    edits = [{"op": "set_quantity", "line": 0, "quantity": 3}]
-    await tap(stage, "Dana", "Edit", "Ben's card: line 1, quantity 3",
-              edit_draft(stage.uow(), dana, draft.id, edits, CatalogCache()),
-              lambda d: f"Saved; confidence now {round(d.confidence * 100)}%.")
-    await tap(stage, "Dana", "Approve", "Ben's card", approve_draft(stage.uow(), dana, draft.id),
-              made)
+    stage.transcript.section("Ben forgets the size; the bot asks; Dana edits the draft and approves")
+    ben = stage.person("Ben", TELEGRAM, "7002")
+    dana = seller(stage, "Dana")
+    await stage.says(ben, "a pizza with ham")
+    await stage.says(ben, "large")
+    await stage.taps(dana, "Edit", note="on Ben's card (he phoned: he wants three)")
+    await stage.taps(dana, "1.")
+    await stage.taps(dana, "Quantity")
+    await stage.says(dana, "3")
+    await stage.taps(dana, "Done")
+    await stage.taps(dana, "Approve", note="on Ben's card")
 
 
 async def carla_sends_a_cart(stage: Stage) -> None:
-    stage.transcript.section("Carla sends a WhatsApp cart; Maria rejects it")
-    carla = stage.customer("Carla", "whatsapp", "14155550199")
-    maria = stage.sellers["Maria"]
-    await stage.customer_sends_cart(carla, [
+    stage.transcript.section("Carla sends a WhatsApp cart; Maria rejects it with a reason")
+    carla = stage.person("Carla", WHATSAPP, "14155550199")
+    maria = seller(stage, "Maria")
+    await stage.sends_cart(carla, [
         {"product_retailer_id": "GARLIC_BREAD", "quantity": 2, "item_price": "5.00", "currency": "USD"},
-        {"product_retailer_id": "TIRAMISU", "quantity": 1, "item_price": "6.00", "currency": "USD"}])
-    draft = await stage.latest_draft(carla)
-    reason = "we don't deliver to that area yet, sorry"
-    await tap(stage, "Maria", "Reject", f"Carla's card, reason: {reason}",
-              reject_draft(stage.uow(), maria, draft.id, reason), lambda d: "Rejected; Carla is told why.")
+        {"product_retailer_id": "TIRAMISU", "quantity": 1, "item_price": "6.00", "currency": "USD"}],
+        shown="(a WhatsApp catalog cart) 2x GARLIC_BREAD @ 5.00, 1x TIRAMISU @ 6.00")
+    await stage.taps(maria, "Reject", note="on Carla's card")
+    await stage.says(maria, "we don't deliver to that area yet, sorry")
 
 
 async def ana_gets_her_pizza(stage: Stage, number: str) -> None:
-    stage.transcript.section(f"{number}: confirmed, paid, packed, shipped, delivered")
-    ana = stage.person("Ana")
-    dana, maria = stage.sellers["Dana"], stage.sellers["Maria"]
-
-    async def move(to: str, button: str) -> None:
-        current = await get_order(stage.uow(), dana, number)
-        await tap(stage, "Dana", button, f"{number} ({current.status})", transition_order(
-            stage.uow(), dana, number, to, expected_version=current.version), moved)
-
-    await move("confirmed", "Confirm")
-    order = await get_order(stage.uow(), dana, number)
-    await tap(stage, "Maria", "Record payment", f"{number}: {order.total} {order.currency} by card",
-              record_payment(stage.uow(), maria, number, order.total, method="card",
-                             reference="demo-card-0001", expected_version=order.version),
-              lambda o: f"Recorded; {o.number} is {o.financial_status}.")
-    await move("packed", "Packed")
-    order = await get_order(stage.uow(), dana, number)
-    await tap(stage, "Dana", "Attach documents", f"{number}: invoice and shipping label",
-              attach_documents(stage.uow(), dana, number,
-                               invoice_url=f"https://luigis.example/invoices/{number}.pdf",
-                               label_url=f"https://luigis.example/labels/{number}.pdf",
-                               expected_version=order.version),
-              lambda o: "Invoice and label attached.")
-    await move("packed", "Packed")
-    order = await get_order(stage.uow(), dana, number)
-    await tap(stage, "Dana", "Hand to courier", f"{number}: Speedy Couriers, SC-482913",
-              fulfill_order(stage.uow(), dana, number, carrier="Speedy Couriers",
-                            tracking_number="SC-482913", expected_version=order.version),
-              lambda o: f"Shipment recorded; {o.number} is {o.fulfillment_status}.")
-    await move("shipped", "Shipped")
-    await stage.customer_says(ana, "where is my order?")
-    await move("delivered", "Delivered")
-    order = await get_order(stage.uow(), dana, number)
-    stage.say("order", f"{order.number}: status {order.status}, payment {order.financial_status}, "
-                       f"fulfillment {order.fulfillment_status}, total {order.total} {order.currency}")
+    stage.transcript.section(f"{number}: confirmed, packed (invoice and label asked for), paid, "
+                             "shipped with tracking, delivered")
+    ana, maria = stage.person("Ana", TELEGRAM, "7001"), seller(stage, "Maria")
+    await stage.says(maria, f"/order {number.split('-')[1].lstrip('0')}")
+    await stage.taps(maria, "Confirm")
+    await stage.taps(maria, "Mark packed")
+    await stage.says(maria, f"https://luigis.example/invoices/{number}.pdf")
+    await stage.says(maria, f"https://luigis.example/labels/{number}.pdf")
+    await stage.taps(maria, "Record payment")
+    await stage.says(maria, amount_due(stage, maria))
+    await stage.taps(maria, "Ship")
+    await stage.says(maria, "Speedy Couriers SC-482913")
+    await stage.says(ana, "where is my order?")
+    await stage.taps(maria, "Deliver")
 
 
-async def show_history(stage: Stage, number: str) -> None:
-    stage.transcript.section(f"{number}: history (times in UTC)")
-    rows = await order_history(stage.uow(), stage.sellers["Dana"], number)
-    async with stage.uow().reading() as uow:
-        names = {m.id: m.name for m in await uow.session.scalars(
-            select(Member).where(Member.shop_id == stage.shop.id))}
-    for row in rows:
-        who = names.get(row.actor_id, "?") if row.actor_id else "system"
-        change = f"{row.from_value or '-'} -> {row.to_value}" if row.axis in AXES else str(row.to_value)
-        note = f"  ({row.note})" if row.note else ""
-        stage.say("history", f"{row.created_at:%H:%M:%S}  {row.axis:<11} {change}  by {who}{note}")
+def amount_due(stage: Stage, who: Person) -> str:
+    """The amount the seller types: the total the bot's question showed her."""
+    asked = stage.messages_to(who)[-1]["text"]  # "How much was paid for ORD-x (total 28.00 USD)?"
+    return re.search(r"total (\d+\.\d\d)", asked).group(1)
+
+
+async def history(stage: Stage, number: str) -> None:
+    stage.transcript.section(f"{number}: its history, as Dana reads it in the chat")
+    dana = seller(stage, "Dana")
+    await stage.says(dana, f"/order {number}")
+    await stage.taps(dana, "History")
+
+
+async def a_quote_with_a_claim_code(stage: Stage) -> None:
+    stage.transcript.section("A quote: /quote -> claim code -> Eve claims it; Finn is refused")
+    maria = seller(stage, "Maria")
+    eve = stage.person("Eve", TELEGRAM, "7003")
+    finn = stage.person("Finn", WHATSAPP, "16505550202")
+    await stage.says(maria, "/quote 2 large pepperoni pizzas")
+    code = re.search(r"\d{3}-\d{4}-\d{3}", stage.messages_to(maria)[-2]["text"]).group(0)
+    await stage.says(eve, f"Hi! My code is {code}")
+    await stage.says(finn, code)
+
+    stage.transcript.section("Eve accepts; Maria converts it, asks for payment; Eve pays")
+    await stage.taps(eve, "Accept")
+    await stage.taps(maria, "Open order")
+    await stage.taps(maria, "Confirm")
+    await stage.taps(maria, "Request payment")
+    await stage.taps(eve, "I paid")
+    await stage.taps(maria, "Record payment")
+    await stage.says(maria, amount_due(stage, maria))
+
+    stage.transcript.section("Packed, shipped with tracking, delivered; Eve confirms; invoice PDF")
+    await stage.taps(maria, "Mark packed")
+    await stage.says(maria, "https://luigis.example/invoices/q1.pdf")
+    await stage.says(maria, "https://luigis.example/labels/q1.pdf")
+    await stage.taps(maria, "Ship")
+    await stage.says(maria, "DHL JD0001")
+    await stage.taps(maria, "Deliver")
+    await stage.taps(eve, "Received it")
+
+
+async def send_as_quote(stage: Stage) -> None:
+    stage.transcript.section("Gus asks for a big order; Dana sends his draft as a quote")
+    gus = stage.person("Gus", TELEGRAM, "7004")
+    await stage.says(gus, "five large ham pizzas for saturday")
+    await stage.taps(seller(stage, "Dana"), "Send as quote", note="on Gus's card")
