@@ -15,7 +15,7 @@ async def run_demo(url: str, *, echo: bool = True) -> Transcript:
     transcript.section("Luigi's Pizzeria opens (shop, catalog, channels, sellers)")
     stage = await Stage.open(url, transcript)
     try:
-        await sam_joins(stage)
+        await maria_joins(stage)
         await ana_orders(stage)
         await ben_needs_a_size(stage)
         await carla_sends_a_cart(stage)
@@ -29,13 +29,13 @@ async def run_demo(url: str, *, echo: bool = True) -> Transcript:
 
 
 def seller(stage: Stage, name: str) -> Person:
-    ids = {"Dana": "1001", "Maria": "1002", "Sam": "1003"}
+    ids = {"Dana": "1001", "Maria": "1002"}
     return stage.person(name, TELEGRAM, ids[name], role="seller")
 
 
-async def sam_joins(stage: Stage) -> None:
-    code = await stage.invite("agent")
-    await stage.says(seller(stage, "Sam"), f"/start {code}")
+async def maria_joins(stage: Stage) -> None:
+    code = await stage.invite("manager")
+    await stage.says(seller(stage, "Maria"), f"/start {code}")
 
 
 async def ana_orders(stage: Stage) -> None:

@@ -111,12 +111,11 @@ class Stage:
         self.say("setup", f"Shop {shop.name!r} ({SHOP_SLUG}): catalog {CATALOG_FILE.name} "
                           f"imported ({len(report.created)} products); a Telegram bot and a "
                           f"WhatsApp number connected.")
-        for name, role, user_id in (("Dana", "agent", "1001"), ("Maria", "manager", "1002")):
-            await add_member(self.uow(), SHOP_SLUG, name, role, telegram_user_id=int(user_id))
-            self.person(name, TELEGRAM, user_id, role="seller")
-            self.say("setup", f"{name} is a seller ({role}), linked to her Telegram account.")
+        await add_member(self.uow(), SHOP_SLUG, "Dana", "agent", telegram_user_id=1001)
+        self.say("setup", "Dana is a seller (agent), linked by her Telegram user id.")
 
     async def invite(self, role: str) -> str:
+        """A one-time code, as `orderbot shop invite` makes it for the shop's owner to pass on."""
         made = await create_invite(self.uow(), SHOP_SLUG, role)
         self.say("setup", f"An invite code for a new {role}: {made.code}")
         return made.code
