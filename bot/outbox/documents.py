@@ -26,7 +26,7 @@ from orders.services.invoices import invoice_document
 from orders.uow import UnitOfWork
 
 DOCUMENT_KINDS = ("order.invoice_issued",)
-TELEGRAM_CAPTION_MAX, WHATSAPP_CAPTION_MAX = 1024, 1024
+WHATSAPP_CAPTION_MAX = 1024
 INSTAGRAM_QUICK_REPLIES_MAX = 13
 
 
@@ -39,21 +39,18 @@ async def send_invoice(telegram: TelegramSender, graph: GraphSender,
         raise Rejected(f"{row.kind} names no invoice")
     if channel.kind == TELEGRAM:
         document = await invoice_document(UnitOfWork(sessions), row.shop_id, uuid.UUID(invoice_id))
-        telegram._admit(channel.token, row.recipient)
-        message = await telegram._call(telegram._bot(channel.token).send_document(
-            chat_id=row.recipient, document=document.content, filename=document.filename,
-            caption=caption[:TELEGRAM_CAPTION_MAX] if caption else None))
-        return str(message.message_id)
+        return await telegram.send_document(channel.token, row.recipient, document.content,
+                                            document.filename, caption)
     url = invoice_url(public_base_url, channel, invoice_id)
     filename = str(row.payload.get("filename") or f"{row.payload.get('invoice_number')}.pdf")
     if channel.kind == WHATSAPP:
-        answer = await graph._post(f"/{channel.account_id}/messages", channel.token,
-                                   whatsapp_document(row.recipient, url, filename, caption))
+        answer = await graph.message(channel.account_id, channel.token,
+                                     whatsapp_document(row.recipient, url, filename, caption))
         return str((answer.get("messages") or [{}])[0].get("id", ""))
     if caption:  # an Instagram attachment carries no text of its own
         await graph.instagram(channel.account_id, channel.token, row.recipient, caption)
-    answer = await graph._post(f"/{channel.account_id}/messages", channel.token,
-                               instagram_file(row.recipient, url))
+    answer = await graph.message(channel.account_id, channel.token,
+                                 instagram_file(row.recipient, url))
     return str(answer.get("message_id", ""))
 
 
@@ -83,6 +80,6 @@ def instagram_quick_replies(to: str, text: str, replies: Sequence[tuple[str, str
 
 async def send_instagram_buttons(graph: GraphSender, channel: Channel, to: str, text: str,
                                  replies: Sequence[tuple[str, str]]) -> str:
-    answer = await graph._post(f"/{channel.account_id}/messages", channel.token,
-                               instagram_quick_replies(to, text, replies))
+    answer = await graph.message(channel.account_id, channel.token,
+                                 instagram_quick_replies(to, text, replies))
     return str(answer.get("message_id", ""))

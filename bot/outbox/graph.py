@@ -111,6 +111,10 @@ class GraphSender:
         answer = await self._post(f"/{account_id}/messages", token, instagram_body(to, text))
         return str(answer.get("message_id", ""))
 
+    async def message(self, account_id: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Any message body (a document, quick replies) to the account's /messages."""
+        return await self._post(f"/{account_id}/messages", token, body)
+
     async def _post(self, path: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=self.timeout)

@@ -34,6 +34,9 @@ class Limits:
     overall: tuple[float, float] = (30.0, 30.0)
 
 
+CAPTION_MAX = 1024  # Telegram's limit for a document's caption
+
+
 class Bucket:
     def __init__(self, rate: float, burst: float, clock: Callable[[], float]) -> None:
         self.rate, self.burst, self.clock = rate, burst, clock
@@ -81,6 +84,15 @@ class TelegramSender:
             if "not modified" not in str(exc):  # the same text again: done already
                 raise
         return message_id
+
+    async def send_document(self, token: str, chat: str, content: bytes, filename: str,
+                            caption: str | None = None) -> str:
+        """Send a file (an invoice PDF) with an optional caption; returns the message id."""
+        self._admit(token, chat)
+        message = await self._call(self._bot(token).send_document(
+            chat_id=chat, document=content, filename=filename,
+            caption=caption[:CAPTION_MAX] if caption else None))
+        return str(message.message_id)
 
     def _bot(self, token: str) -> telegram.Bot:
         if token not in self._bots:
