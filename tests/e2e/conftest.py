@@ -19,6 +19,8 @@ from bot.webhooks import channels
 from ingestion.models import Draft, InboxMessage
 from ingestion.worker import InboxWorker
 from orders.models import Shop
+from tests.standins.graph_api import GraphStandIn
+from tests.standins.telegram_api import StandIn
 
 CATALOG = Path(__file__).resolve().parents[2] / "bot" / "catalogs" / "pizzeria.json"
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
@@ -99,3 +101,17 @@ async def client(aiohttp_client, pizzeria, settings):
     """The real app on the test database; its own inbox worker is off so tests drain by hand."""
     app = init_app(settings, pizzeria.db.session_factory, run_worker=False)
     return await aiohttp_client(app)
+
+
+@pytest.fixture
+async def telegram_api():
+    """The Bot API stand-in on 127.0.0.1 (every call recorded)."""
+    async with StandIn() as api:
+        yield api
+
+
+@pytest.fixture
+async def graph_api():
+    """The Graph API stand-in (WhatsApp and Instagram sends) on 127.0.0.1."""
+    async with GraphStandIn() as api:
+        yield api

@@ -32,25 +32,11 @@ from tests.e2e.conftest import (
     WA_PHONE_NUMBER_ID,
     meta_post,
 )
-from tests.standins.graph_api import GraphStandIn
-from tests.standins.telegram_api import StandIn
 
 FAST = Limits(per_chat=(1000.0, 1.0), per_group=(1000.0, 20.0), overall=(1000.0, 30.0))
 SOL_WA_ID, SOL_WA_SECRET = "208000000000001", "sol-wa-app-secret-0123456789"
 SOL_IG_ID, SOL_IG_SECRET = "17841400000000777", "sol-ig-app-secret-0123456789"
 _ids = itertools.count(1)
-
-
-@pytest.fixture
-async def telegram_api():
-    async with StandIn() as api:
-        yield api
-
-
-@pytest.fixture
-async def graph_api():
-    async with GraphStandIn() as api:
-        yield api
 
 
 @pytest.fixture

@@ -29,24 +29,10 @@ from tests.e2e.conftest import (
     TELEGRAM_SECRET,
     WA_PHONE_NUMBER_ID,
 )
-from tests.standins.graph_api import GraphStandIn
-from tests.standins.telegram_api import StandIn
 
 FAST = Limits(per_chat=(1000.0, 1.0), per_group=(1000.0, 20.0), overall=(1000.0, 30.0))
 SELLER_CHATS = {"1001", "1002", "-100500"}
 CUSTOMER = "555"
-
-
-@pytest.fixture
-async def telegram_api():
-    async with StandIn() as api:
-        yield api
-
-
-@pytest.fixture
-async def graph_api():
-    async with GraphStandIn() as api:
-        yield api
 
 
 @pytest.fixture
