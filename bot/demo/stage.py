@@ -4,6 +4,7 @@ signed webhook payloads, as Telegram and WhatsApp would; what the bot sent is re
 stand-ins (bot/demo/transcript.py)."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import hmac
@@ -64,34 +65,41 @@ class Stage:
         self.api, self.graph = StandIn(), GraphStandIn()
         self.narrator = Narrator(self.api, self.graph, BOT_TOKEN)
         self._ids = itertools.count(1)
-        self.client: TestClient | None = None
+        self._closers = contextlib.AsyncExitStack()  # closes what was opened, last first
 
     @classmethod
     async def open(cls, url: str, transcript: Transcript) -> Stage:
         await upgrade(url)
         stage = cls(url, transcript)
-        await stage.api.start()
-        await stage.graph.__aenter__()
-        settings = BotSettings(TELEGRAM_API_BASE_URL=stage.api.base_url,
-                               GRAPH_API_BASE_URL=stage.graph.base_url)
-        app = init_app(settings, stage.sessions, run_worker=False)
-        stage.client = TestClient(TestServer(app, host="127.0.0.1"))
-        await stage.client.start_server()
-        stage.desk = SellerDesk(stage.sessions, stage.api.base_url)
-        stage.dispatcher = OutboxDispatcher(
-            stage.sessions, Senders(TelegramSender(stage.api.base_url, limits=FAST),
-                                    GraphSender(stage.graph.base_url)),
-            first_retry=0.05, public_base_url=str(stage.client.make_url("")).rstrip("/"))
-        await stage._set_up_shop()
+        try:
+            await stage._start()
+            await stage._set_up_shop()
+        except BaseException:
+            await stage.close()
+            raise
         return stage
 
+    async def _start(self) -> None:
+        closers = self._closers
+        closers.push_async_callback(self.engine.dispose)
+        await closers.enter_async_context(self.api)
+        await closers.enter_async_context(self.graph)
+        settings = BotSettings(TELEGRAM_API_BASE_URL=self.api.base_url,
+                               GRAPH_API_BASE_URL=self.graph.base_url)
+        self.client = TestClient(TestServer(init_app(settings, self.sessions, run_worker=False),
+                                            host="127.0.0.1"))
+        await self.client.start_server()
+        closers.push_async_callback(self.client.close)
+        self.desk = SellerDesk(self.sessions, self.api.base_url)
+        closers.push_async_callback(self.desk.close)
+        self.dispatcher = OutboxDispatcher(
+            self.sessions, Senders(TelegramSender(self.api.base_url, limits=FAST),
+                                   GraphSender(self.graph.base_url)),
+            first_retry=0.05, public_base_url=str(self.client.make_url("")).rstrip("/"))
+        closers.push_async_callback(self.dispatcher.senders.close)
+
     async def close(self) -> None:
-        await self.desk.close()
-        await self.dispatcher.senders.close()
-        await self.client.close()
-        await self.graph.__aexit__(None, None, None)
-        await self.api.close()
-        await self.engine.dispose()
+        await self._closers.aclose()
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
