@@ -3,6 +3,8 @@
     orderbot migrate
     orderbot shop create SLUG --name NAME [--currency USD] [--region US] [--language en]
     orderbot shop invite --shop SLUG --role admin|manager|agent|viewer [--name NAME] [--hours 72]
+    orderbot shop settings --shop SLUG [--payment-instructions T] [--stages a,b] [--checklist ...] ...
+    orderbot shop template --shop SLUG --kind KIND --language LANG [TEXT]
     orderbot member add --shop SLUG --name NAME --role admin|manager|agent|viewer [--telegram-user-id N]
     orderbot catalog import --shop SLUG FILE.json|FILE.csv
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -21,12 +24,15 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from orders.catalog_file import read_catalog
 from orders.db import make_engine, make_session_factory
+from orders.domain.actors import Actor
 from orders.domain.roles import Role
 from orders.errors import (AlreadyExists, CatalogFileError, InvalidInput, OrderCoreError,
                            ShopNotFound)
 from orders.migrate import upgrade
 from orders.services.catalog import import_catalog
 from orders.services.invites import DEFAULT_HOURS, create_invite
+from orders.services.shop_settings import update_shop_settings
+from orders.services.templates import set_template
 from orders.services.shops import add_member, create_shop
 from orders.settings import Settings
 from orders.uow import UnitOfWork
@@ -52,6 +58,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--hours", type=float, default=DEFAULT_HOURS,
                    help=f"how long the code works (default {DEFAULT_HOURS})")
     p.set_defaults(func=_run(_shop_invite))
+
+    p = shop.add_parser("settings", help="change a shop's settings; prints them all")
+    p.add_argument("--shop", required=True, metavar="SLUG")
+    p.add_argument("--payment-instructions", metavar="TEXT",
+                   help="sent with a payment request (bank details or a payment link)")
+    p.add_argument("--auto-complete-days", metavar="N|none",
+                   help="days after delivery until an order completes by itself (default 7)")
+    p.add_argument("--stages", metavar="A,B,...", help="production stages in order ('' for none)")
+    p.add_argument("--checklist", metavar="ITEM,...",
+                   help="packing checklist; 'photo:ITEM' needs a photo ('' for none)")
+    p.add_argument("--auto-approve-threshold", metavar="C|none",
+                   help="approve drafts at or above this confidence (0.5-1.0) without a seller")
+    p.add_argument("--draft-expiry-hours", type=float, metavar="H")
+    p.set_defaults(func=_run(_shop_settings))
+    p = shop.add_parser("template", help="the shop's own wording of a notice (empty: default)")
+    p.add_argument("--shop", required=True, metavar="SLUG")
+    p.add_argument("--kind", required=True, help="the notice, e.g. order.status_changed")
+    p.add_argument("--language", required=True, help="ISO code, e.g. en or es")
+    p.add_argument("text", nargs="?", default="", metavar="TEXT",
+                   help="the text with {number}-style placeholders; leave out to reset")
+    p.set_defaults(func=_run(_shop_template))
 
     member = sub.add_parser("member", help="shop members").add_subparsers(
         dest="member_command", required=True)
@@ -111,10 +138,21 @@ def _argument_of(exc: Exception, args: argparse.Namespace) -> str:
         return "--shop: "
     if isinstance(exc, CatalogFileError):
         return f"{args.file}: "
-    for name in ("slug", "currency", "region", "language", "telegram", "role", "name", "hours"):
-        if name in text:
-            return {"slug": "SLUG: ", "telegram": "--telegram-user-id: "}.get(name, f"--{name}: ")
+    for needle, flag in ARGUMENT_WORDS:
+        if needle in text:
+            return f"{flag}: "
     return ""
+
+
+# (words in an error, the argument they point at), most specific first.
+ARGUMENT_WORDS = (
+    ("notice kind", "--kind"), ("payment instructions", "--payment-instructions"), ("auto_complete", "--auto-complete-days"),
+    ("auto-complete", "--auto-complete-days"), ("auto_approve", "--auto-approve-threshold"),
+    ("auto-approve", "--auto-approve-threshold"), ("draft_expiry", "--draft-expiry-hours"),
+    ("stage", "--stages"), ("checklist", "--checklist"),
+    ("slug", "SLUG"), ("currency", "--currency"), ("region", "--region"),
+    ("language", "--language"), ("telegram", "--telegram-user-id"), ("role", "--role"),
+    ("name", "--name"), ("hours", "--hours"))
 
 
 async def _shop_create(uow: UnitOfWork, args: argparse.Namespace) -> None:
@@ -131,6 +169,53 @@ async def _shop_invite(uow: UnitOfWork, args: argparse.Namespace) -> None:
           f"{made.invite.expires_at:%Y-%m-%d %H:%M} UTC")
     print(f"send this to the shop's Telegram bot: /start {made.code}")
     print(made.code)
+
+
+async def _shop_settings(uow: UnitOfWork, args: argparse.Namespace) -> None:
+    changes: dict[str, Any] = {}
+    if args.payment_instructions is not None:
+        changes["payment_instructions"] = args.payment_instructions
+    if args.auto_complete_days is not None:
+        changes["auto_complete_days"] = _number_or_none(args.auto_complete_days, int,
+                                                        "auto-complete-days")
+    if args.stages is not None:
+        changes["stages"] = _items(args.stages)
+    if args.checklist is not None:
+        changes["packing_checklist"] = [
+            {"name": item[len("photo:"):].strip(), "photo": True} if item.startswith("photo:")
+            else item for item in _items(args.checklist)]
+    if args.auto_approve_threshold is not None:
+        changes["auto_approve_threshold"] = _number_or_none(args.auto_approve_threshold, float,
+                                                            "auto-approve-threshold")
+    if args.draft_expiry_hours is not None:
+        changes["draft_expiry_hours"] = args.draft_expiry_hours
+    async with uow.reading():
+        shop = await uow.shops.by_slug(args.shop)
+    shop = await update_shop_settings(uow, Actor.system(shop.id), **changes)
+    print(f"settings of {shop.slug}:")
+    for key, value in sorted((shop.settings or {}).items()):
+        print(f"  {key}: {json.dumps(value, ensure_ascii=False)}")
+
+
+async def _shop_template(uow: UnitOfWork, args: argparse.Namespace) -> None:
+    async with uow.reading():
+        shop = await uow.shops.by_slug(args.shop)
+    made = await set_template(uow, Actor.system(shop.id), args.kind, args.language, args.text)
+    print(f"{args.kind} ({args.language}) of {shop.slug}: " +
+          (f"set to {made.text!r}" if made is not None else "back to the default text"))
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _number_or_none(text: str, kind: type, name: str) -> Any:
+    if text.strip().lower() in ("none", "null", ""):
+        return None
+    try:
+        return kind(text)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a number or none, not {text!r}.") from None
 
 
 async def _member_add(uow: UnitOfWork, args: argparse.Namespace) -> None:

@@ -187,3 +187,28 @@ def test_shop_invite_prints_a_one_time_code_on_its_last_line(cli):
     assert rc == 1 and err.startswith("error: --shop: ")
     rc, _, err = cli("shop", "invite", "--shop", "luigis", "--role", "agent", "--hours", "0")
     assert rc == 1 and err.startswith("error: --hours: ")
+
+
+def test_shop_settings_and_templates_are_set_from_the_command_line(cli):
+    assert cli("migrate")[0] == 0
+    assert cli("shop", "create", "luigis", "--name", "Luigi's")[0] == 0
+    rc, out, _ = cli("shop", "settings", "--shop", "luigis", "--payment-instructions", "IBAN DE02",
+                     "--stages", "baking, ready", "--checklist", "box sealed, photo:cake photo",
+                     "--auto-complete-days", "3", "--auto-approve-threshold", "0.95")
+    assert rc == 0 and '  stages: ["baking", "ready"]' in out
+    assert '{"name": "cake photo", "photo": true}' in out and "  auto_complete_days: 3" in out
+    assert "  auto_approve_threshold: 0.95" in out and '  payment_instructions: "IBAN DE02"' in out
+    rc, _, err = cli("shop", "settings", "--shop", "luigis", "--auto-approve-threshold", "0.2")
+    assert rc == 1 and err.startswith("error: --auto-approve-threshold: ")
+    rc, _, err = cli("shop", "settings", "--shop", "luigis", "--stages", "a,a")
+    assert rc == 1 and err.startswith("error: --stages: ")
+
+    rc, out, _ = cli("shop", "template", "--shop", "luigis", "--kind", "order.status_changed",
+                     "--language", "es", "¡{number} ahora está {status}!")
+    assert rc == 0 and "set to" in out
+    rc, _, err = cli("shop", "template", "--shop", "luigis", "--kind", "order.nope",
+                     "--language", "es", "x")
+    assert rc == 1 and err.startswith("error: --kind: ")
+    rc, out, _ = cli("shop", "template", "--shop", "luigis", "--kind", "order.status_changed",
+                     "--language", "es")
+    assert rc == 0 and out.strip().endswith("back to the default text")
