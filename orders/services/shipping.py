@@ -12,6 +12,7 @@ from orders.domain.status import OrderStatus
 from orders.errors import InvalidInput, RuleViolation
 from orders.models import Order
 from orders.services.access import order_for_change
+from orders.services.fulfillments import record_shipment
 from orders.services.lifecycle import move_order
 from orders.services.recording import notify, record, touch
 from orders.uow import UnitOfWork
@@ -22,10 +23,15 @@ TRACKABLE = (OrderStatus.CONFIRMED, OrderStatus.PACKED, OrderStatus.SHIPPED)
 async def ship_order(uow: UnitOfWork, actor: Actor, number: str, carrier: str,
                      tracking_number: str, *, tracking_url: str | None = None,
                      expected_version: int | None = None, note: str | None = None) -> Order:
-    """packed -> shipped with carrier and tracking number; the shipped notice carries them."""
+    """packed -> shipped with carrier and tracking number; the shipped notice carries them.
+    Whatever has not been recorded as shipped yet leaves in one shipment with that tracking."""
     async with uow:
         order = await order_for_change(uow, actor, number, Permission.MOVE_ORDER, expected_version)
         _set(uow, actor, order, carrier, tracking_number, tracking_url)
+        if order.fulfillment_status != "fulfilled":
+            actor.require(Permission.FULFILL)
+            record_shipment(uow, actor, order, carrier=carrier, tracking_number=tracking_number,
+                            tracking_url=tracking_url, tell=False)
         await move_order(uow, actor, order, OrderStatus.SHIPPED, note)
         await uow.commit()
     return order

@@ -92,6 +92,7 @@ async def test_a_quote_goes_from_claim_code_to_invoice_and_warranty_reminder(cha
     done = await the_order(chat.db)
     assert (done.status, done.financial_status, done.invoice_number) == ("completed", "paid",
                                                                          "INV-00001")
+    assert done.fulfillment_status == "fulfilled"  # Ship recorded the shipment with its tracking
     [document] = chat.api.documents(BOT_TOKEN)
     assert document["chat_id"] == str(CUSTOMER) and document["content"].startswith(b"%PDF")
 
