@@ -138,6 +138,12 @@ class Choices:
     prompt: str
 
 
+def sentence(text: str | None) -> str | None:
+    """A seller's words ended as a sentence ("IBAN DE02 ..." -> "IBAN DE02 ...."), once."""
+    text = (text or "").strip()
+    return (text if text[-1] in ".!?" else text + ".") if text else None
+
+
 def customer_text(kind: str, payload: Mapping[str, Any], catalog: Catalog | None = None,
                   language: str | None = None,
                   overrides: Mapping[str, Mapping[str, Any]] | None = None) -> str | None:
@@ -208,7 +214,7 @@ def _event(kind: str, p: Mapping[str, Any], catalog: Catalog | None,
               "carrier": p.get("carrier"), "tracking_number": p.get("tracking_number"),
               "tracking_url": p.get("tracking_url"),
               "amount_due": price(p.get("amount_due"), p.get("currency")),
-              "payment_instructions": p.get("payment_instructions"),
+              "payment_instructions": sentence(p.get("payment_instructions")),
               "invoice_number": p.get("invoice_number"), "stage": p.get("stage"),
               "name": p.get("name"), "ends_at": _day(p.get("ends_at"), catalog, language)}
     if kind == "order.status_changed" and texts.template(f"{kind}.{status}", language):

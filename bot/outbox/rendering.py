@@ -102,7 +102,10 @@ async def _seller(uow: UnitOfWork, row: OutboxMessage, catalog: messages.Catalog
     edited_by = await _last_editor(uow, draft) if draft.edited else None
     card = DraftCard(draft.content, draft.confidence, customer.name if customer else "a customer",
                      draft.channel, draft.source, edited_by)
-    text = messages.seller_card(card, catalog, updated=row.kind == "draft.updated")
+    # A decided card keeps its heading: "Updated" once the draft changed after it was sent.
+    changed = draft.edited or len(draft.texts or []) > 1  # a seller's edit or a follow-up
+    updated = row.kind == "draft.updated" or (row.kind == "draft.decided" and changed)
+    text = messages.seller_card(card, catalog, updated=updated)
     if row.kind == "draft.decided":
         # The card stays readable, its buttons give way to who decided.
         body = text.removesuffix("\n" + BUTTONS_LINE)

@@ -106,9 +106,15 @@ async def ask(update: Update, context: Context, found: Order, kind: str, questio
 
 
 async def ask_document(update: Update, context: Context, found: Order, *, then_pack: bool,
-                       which: str | None = None) -> None:
+                       which: str | None = None, attached: str | None = None) -> None:
+    """Ask for a document's URL; on the way to packing, for each one still missing."""
     which = which or ("invoice" if not found.invoice_url else "label")
-    why = f"{found.number} needs an invoice and a shipping label before packing. " if then_pack else ""
+    if attached:
+        why = f"{attached.capitalize()} attached. "
+    elif then_pack:
+        why = f"{found.number} needs an invoice and a shipping label before packing. "
+    else:
+        why = ""
     await ask(update, context, found, "order_document",
               f"{why}Send the {which} URL for {found.number}.", which=which, then_pack=then_pack)
 

@@ -141,10 +141,12 @@ async def take_document(update: Update, context: Context, actor: Actor, prompt: 
     uow = shop_of(context).uow()
     found = await attach_documents(uow, actor, number, **{f"{which}_url": url})
     if prompt.data.get("then_pack") and not (found.invoice_url and found.label_url):
-        return await ask_document(update, context, found, then_pack=True)
+        return await ask_document(update, context, found, then_pack=True, attached=which)
+    said = f"{which.capitalize()} attached to {number}."
     if prompt.data.get("then_pack"):
         found = await transition_order(shop_of(context).uow(), actor, number, "packed")
-    await done(update, context, actor, found, f"{which.capitalize()} attached to {number}.")
+        said = f"{which.capitalize()} attached; {number} is packed."
+    await done(update, context, actor, found, said)
 
 
 # ---- shared steps ------------------------------------------------------------------------

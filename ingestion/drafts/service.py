@@ -25,7 +25,7 @@ from orders.db import utcnow
 from orders.domain.actors import Actor
 from orders.domain.roles import Permission
 from orders.errors import OrderCoreError, PermissionDenied
-from orders.models import Order
+from orders.models import Customer, Order
 from orders.services.creation import NewOrder, create_order_from_draft
 from orders.services.quotes import create_quote_in
 from orders.uow import UnitOfWork
@@ -113,6 +113,9 @@ async def approve_draft(uow: UnitOfWork, actor: Actor, draft_id: uuid.UUID, *,
                 conversation_id=draft.conversation_id, channel=draft.channel,
                 external_id=draft.chat_id,
                 metadata={"draft_confidence": draft.confidence, "source": draft.source})
+            if not new.customer_name:  # the message named nobody: the chat's own name
+                customer = await uow.session.get(Customer, (draft.shop_id, draft.customer_id))
+                new.customer_name = customer.name if customer else None
             if as_quote:
                 order = await create_quote_in(uow, actor, new, draft_id=draft.id)
             else:

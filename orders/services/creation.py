@@ -116,7 +116,8 @@ async def place_order(uow: UnitOfWork, actor: Actor, new: NewOrder, *, status: O
     uow.orders.add(order)
     await uow.flush()  # the order row must exist before its history rows
     record(uow, order, actor, "status", None, status,
-           note=f"Made from draft {draft_id}" if draft_id else "Created")
+           # The draft is linked by `order.draft_id`; a seller reading history wants words.
+           note="Made from the customer's message" if draft_id else "Created")
     if event:
         notify(uow, order, event)
     await uow.flush()

@@ -244,6 +244,7 @@ async def test_order_commands_take_an_order_through_to_delivered_with_a_payment(
     await chat.taps(MARIA, listing, button(listing, "ORD-00001"))
     details = chat.last_to(MARIA)
     assert details["text"].startswith("ORD-00001: new, pending, unfulfilled")
+    assert "\nCustomer: User555\n" in details["text"]  # the chat's name: the message gave none
     assert labels(details) == ["Confirm", "Cancel", "Request payment", "Record payment",
                                "Invoice URL", "Label URL", "Issue invoice", "History"]
 
@@ -255,8 +256,10 @@ async def test_order_commands_take_an_order_through_to_delivered_with_a_payment(
     await chat.says(MARIA, "not a link")
     assert chat.last_to(MARIA)["text"].startswith("Send the invoice's address")
     await chat.says(MARIA, "https://shop.example/inv/1.pdf")
-    assert "Send the label URL for ORD-00001" in chat.last_to(MARIA)["text"]
+    assert chat.last_to(MARIA)["text"].startswith(
+        "Invoice attached. Send the label URL for ORD-00001.")
     await chat.says(MARIA, "https://shop.example/label/1.pdf")
+    assert chat.messages_to(MARIA)[-2]["text"] == "Label attached; ORD-00001 is packed."
     details = chat.last_to(MARIA)
     assert details["text"].startswith("ORD-00001: packed")
 
