@@ -1,6 +1,8 @@
 """Contact details in a message: phone (phonenumbers, the shop's region), name and delivery
-address (cue words from the language file), and a note. Each found span is blanked out of the
-text so its words are not read as items; offsets stay the same."""
+address (cue words from the language file), and a note: the words after a note cue, and when
+the customer wants it ("for saturday", "at 7:30pm", "mañana a las 8"), which goes into the note.
+Each found span is blanked out of the text so its words are not read as items ("7pm" is no
+quantity); offsets stay the same."""
 from __future__ import annotations
 
 import re
@@ -22,6 +24,7 @@ class _Patterns:
     address: re.Pattern
     weak_address: tuple[re.Pattern, ...]
     note: re.Pattern
+    when: re.Pattern
 
 
 def _alternation(phrases) -> str:
@@ -46,7 +49,22 @@ def _patterns(lang: Language) -> _Patterns:
         re.compile(rf"(?<!\w)(?:{weak})\s+((?:{streets})\.?\s+(?:{word}\s+){{1,4}}?\d+\w*{tail})", re.I),
     )
     note = re.compile(rf"(?<!\w)(?:{_alternation(c['note_cues'])})\s*:?\s+(\S.*)$", re.I | re.S)
-    return _Patterns(names, address, weak_address, note)
+    return _Patterns(names, address, weak_address, note, _when(c))
+
+
+def _when(c: dict) -> re.Pattern:
+    """A day or a clock time, with the word that introduces it: "for saturday at 7pm"."""
+    clock = (rf"\d{{1,2}}(?::\d{{2}})?\s*(?:{_alternation(c['clock_suffixes'])})(?!\w)"
+             r"|\d{1,2}:\d{2}(?!\d)")
+    day = _alternation(c["when_words"])
+    preps = _alternation(c["when_preps"])
+    when = (rf"(?<!\w)(?:(?:{preps})\s+)?(?:(?:{day})(?!\w)(?:\s+(?:(?:{preps})\s+)?"
+            rf"(?:{clock}))?|{clock})")
+    if c["hour_preps"]:
+        # A bare hour only where the words say it is one ("a las 8"); English "at 7" stays a
+        # doubt (seven of something, or seven o'clock?) for a seller to read.
+        when += rf"|(?<!\w)(?:{_alternation(c['hour_preps'])})\s+\d{{1,2}}(?![\d:])"
+    return re.compile(when, re.I)
 
 
 def extract(text: str, lang: Language, region: str, known_words) -> tuple[Contact, str | None, str]:
@@ -73,6 +91,12 @@ def extract(text: str, lang: Language, region: str, known_words) -> tuple[Contac
         note = m.group(1).strip() or None
         blank(m.start(), len(text))
         text_now = "".join(chars)
+    whens = [m for m in p.when.finditer(text_now)]
+    for m in whens:
+        blank(m.start(), m.end())
+    if whens:
+        text_now = "".join(chars)
+        note = " ".join([*(m.group(0).strip() for m in whens), *([note] if note else [])])
     for pattern in (p.address, *p.weak_address):
         m = pattern.search(text_now)
         if m and len(m.group(1)) <= _MAX_ADDRESS_CHARS and any(ch.isdigit() for ch in m.group(1)):
