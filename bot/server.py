@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import api, invoices_http, ops
-from bot.outbox.app import outbox_dispatcher
+from bot.outbox.app import OUTBOX_DISPATCHER, outbox_dispatcher
 from bot.seller.desk import SellerDesk
 from bot.webhooks import instagram, intake, telegram, whatsapp
 from bot.webhooks.errors import StoreUnavailable, WebhookError
@@ -96,7 +96,8 @@ def _database(given: async_sessionmaker[AsyncSession] | None):
 def _inbox_worker(run: bool):
     async def inbox_worker(app: web.Application) -> AsyncIterator[None]:
         desk = SellerDesk(app[SESSIONS], app[SETTINGS].TELEGRAM_API_BASE_URL)
-        worker = app[INBOX_WORKER] = InboxWorker(app[SESSIONS], desk=desk)
+        worker = app[INBOX_WORKER] = InboxWorker(app[SESSIONS], desk=desk,
+                                                 on_committed=lambda: _wake_outbox(app))
         if not run:
             yield
             await desk.close()
@@ -112,6 +113,11 @@ def _inbox_worker(run: bool):
             log.warning("inbox worker did not stop in time; its lease will run out")
         await desk.close()
     return inbox_worker
+
+
+def _wake_outbox(app: web.Application) -> None:
+    if OUTBOX_DISPATCHER in app:  # set up after the worker (cleanup_ctx order)
+        app[OUTBOX_DISPATCHER].wake()
 
 
 async def _keep_running(worker: InboxWorker, stopping: asyncio.Event) -> None:

@@ -14,6 +14,7 @@ import os
 import socket
 import uuid
 from datetime import timedelta
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -52,7 +53,8 @@ class InboxWorker(ClaimLoop):
                  name: str | None = None, batch: int = 20, lease: timedelta = timedelta(seconds=60),
                  max_attempts: int = 5, idle_wait: float = 1.0,
                  sweep_every: float = 60.0, catalogs: CatalogCache | None = None,
-                 desk: ChatDesk | None = None) -> None:
+                 desk: ChatDesk | None = None,
+                 on_committed: Callable[[], None] = lambda: None) -> None:
         self.session_factory = session_factory
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batch, self.lease, self.max_attempts = batch, lease, max_attempts
@@ -61,6 +63,9 @@ class InboxWorker(ClaimLoop):
         self._next_sweep = 0.0
         self.catalogs = catalogs or CatalogCache()
         self.desk = desk
+        # Rows it commits usually queue outbox rows: the serving process wakes its dispatcher
+        # here instead of letting them wait for the dispatcher's next look.
+        self.on_committed = on_committed
         super().__init__()
 
     async def before_round(self) -> None:
@@ -117,6 +122,7 @@ class InboxWorker(ClaimLoop):
             await self._failed(row, f"{type(exc).__name__}: {exc}")
             return
         await self._auto_approve(row, outcome)
+        self.on_committed()
 
     async def _failed(self, row: InboxMessage, error: str) -> None:
         uow = UnitOfWork(self.session_factory)
