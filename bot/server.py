@@ -48,6 +48,7 @@ def init_app(settings: Settings, session_factory: async_sessionmaker[AsyncSessio
                           middlewares=[answer_errors])
     app[SETTINGS] = settings
     app[TELEGRAM_BOTS] = TelegramBots(settings.TELEGRAM_API_BASE_URL)
+    app[intake.TRAFFIC] = intake.Traffic()
     app.cleanup_ctx.append(_database(session_factory))
     app.cleanup_ctx.append(intake.group_commit)  # webhook requests share inbox commits
     app.cleanup_ctx.append(_inbox_worker(run_worker))
@@ -97,7 +98,8 @@ def _inbox_worker(run: bool):
     async def inbox_worker(app: web.Application) -> AsyncIterator[None]:
         desk = SellerDesk(app[SESSIONS], app[SETTINGS].TELEGRAM_API_BASE_URL)
         worker = app[INBOX_WORKER] = InboxWorker(app[SESSIONS], desk=desk,
-                                                 on_committed=lambda: _wake_outbox(app))
+                                                 on_committed=lambda: _wake_outbox(app),
+                                                 busy=app[intake.TRAFFIC].busy)
         if not run:
             yield
             await desk.close()

@@ -32,6 +32,7 @@ from orders.services.sweeps import run_sweeps
 from orders.uow import UnitOfWork
 
 log = logging.getLogger("orderbot.inbox")
+YIELD_STEP = 0.01  # seconds between looks at whether webhook requests are still coming in
 
 
 class ChatDesk(Protocol):
@@ -54,7 +55,8 @@ class InboxWorker(ClaimLoop):
                  max_attempts: int = 5, idle_wait: float = 1.0,
                  sweep_every: float = 60.0, catalogs: CatalogCache | None = None,
                  desk: ChatDesk | None = None,
-                 on_committed: Callable[[], None] = lambda: None) -> None:
+                 on_committed: Callable[[], None] = lambda: None,
+                 busy: Callable[[], bool] = lambda: False, max_yield: float = 0.25) -> None:
         self.session_factory = session_factory
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batch, self.lease, self.max_attempts = batch, lease, max_attempts
@@ -66,6 +68,9 @@ class InboxWorker(ClaimLoop):
         # Rows it commits usually queue outbox rows: the serving process wakes its dispatcher
         # here instead of letting them wait for the dispatcher's next look.
         self.on_committed = on_committed
+        # Acknowledging platforms comes first: while webhook requests are being answered in
+        # this process, each row waits up to `max_yield` before it takes the CPU.
+        self.busy, self.max_yield = busy, max_yield
         super().__init__()
 
     async def before_round(self) -> None:
@@ -97,8 +102,15 @@ class InboxWorker(ClaimLoop):
             rows = await inbox.claim(uow.session, self.name, limit=self.batch, lease=self.lease)
             await uow.commit()
         for row in rows:
+            await self._make_way()
             await self.process(row)
         return len(rows)
+
+    async def _make_way(self) -> None:
+        waited = 0.0
+        while waited < self.max_yield and self.busy():
+            await asyncio.sleep(YIELD_STEP)
+            waited += YIELD_STEP
 
     async def process(self, row: InboxMessage) -> None:
         if row.attempts > self.max_attempts:  # reclaimed after crashes too many times

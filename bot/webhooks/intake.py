@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,7 +17,28 @@ from bot.webhooks.keys import INBOX_WORKER, SESSIONS, SETTINGS
 from ingestion.group_commit import GroupCommitter
 from ingestion.inbox import IncomingMessage
 
+class Traffic:
+    """Webhook requests being stored right now, and when the last one ended: the inbox worker
+    in this process gives way while the platforms are still being answered."""
+
+    QUIET = 0.05  # seconds after the last request before the worker counts the wire as quiet
+
+    def __init__(self) -> None:
+        self.in_flight, self.last = 0, 0.0
+
+    def __enter__(self) -> None:
+        self.in_flight += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self.in_flight -= 1
+        self.last = time.monotonic()
+
+    def busy(self) -> bool:
+        return self.in_flight > 0 or time.monotonic() - self.last < self.QUIET
+
+
 GROUP_COMMIT = web.AppKey("group_commit", GroupCommitter)
+TRAFFIC = web.AppKey("traffic", Traffic)
 TELEGRAM_ENDPOINTS = web.AppKey("telegram_endpoints", TelegramEndpoints)
 
 
@@ -71,7 +93,8 @@ def check_meta_signature(digest: str, body: bytes, app_secrets: set[str]) -> Non
 async def deliver(request: web.Request, messages: list[IncomingMessage]) -> web.Response:
     """Store the messages, commit, then answer 200 (a redelivery is answered 200 too).
     Concurrent requests share the transaction and its commit (group commit)."""
-    fresh = await request.app[GROUP_COMMIT].store(messages)
+    with request.app[TRAFFIC]:
+        fresh = await request.app[GROUP_COMMIT].store(messages)
     if any(fresh):
         request.app[INBOX_WORKER].wake()
     return web.json_response({"received": len(messages), "new": sum(fresh)})
