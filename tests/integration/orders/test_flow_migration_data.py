@@ -3,10 +3,8 @@ table copy whose DROP would cascade away lines and history), and a downgrade map
 statuses onto old ones instead of failing."""
 from __future__ import annotations
 
-import os
 import uuid
 
-import pytest
 from sqlalchemy import func, select, text
 
 from orders.db import make_engine, make_session_factory
@@ -16,26 +14,6 @@ from orders.services import create_quote
 from orders.services.creation import LineRequest, NewOrder
 from orders.services.shops import actor_of, add_member, create_shop
 from orders.uow import UnitOfWork
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def fresh_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'flows.db'}"
-        return
-    import asyncpg
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        request.getfixturevalue("pg_database")  # skips (or fails under CI) like the others
-    name = f"orderbot_flows_{uuid.uuid4().hex[:8]}"
-    admin = base.replace("+asyncpg", "").rsplit("/", 1)[0] + "/postgres"
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.close()
 
 
 async def _count_and_status(url):
@@ -50,9 +28,9 @@ async def _count_and_status(url):
         await engine.dispose()
 
 
-async def test_orders_survive_down_and_up_again_with_their_lines_and_history(fresh_url):
-    await upgrade(fresh_url)
-    engine = make_engine(fresh_url)
+async def test_orders_survive_down_and_up_again_with_their_lines_and_history(empty_url):
+    await upgrade(empty_url)
+    engine = make_engine(empty_url)
     try:
         factory = make_session_factory(engine)
         shop = await create_shop(UnitOfWork(factory), "keep", "Keep")
@@ -64,12 +42,12 @@ async def test_orders_survive_down_and_up_again_with_their_lines_and_history(fre
         await create_quote(UnitOfWork(factory), actor, NewOrder(lines=[LineRequest("X", 2)]))
     finally:
         await engine.dispose()
-    before = await _count_and_status(fresh_url)
+    before = await _count_and_status(empty_url)
 
-    await downgrade(fresh_url, "0005_seller_chat")
-    down = await _count_and_status(fresh_url)
-    await upgrade(fresh_url)
+    await downgrade(empty_url, "0005_seller_chat")
+    down = await _count_and_status(empty_url)
+    await upgrade(empty_url)
 
     assert before[:2] == (1, "quote")
     assert down == (1, "pending", before[2])  # the quote became a pending order, nothing lost
-    assert await _count_and_status(fresh_url) == down
+    assert await _count_and_status(empty_url) == down
