@@ -92,10 +92,24 @@ async def claim(session: AsyncSession, worker: str, *, limit: int, lease: timede
     SQLite: the write transaction (BEGIN IMMEDIATE) already serializes claimers.
     """
     now = now or utcnow()
+    # Button taps first (a seller or customer waits on the spinner; Telegram gives up on an
+    # answer after a few seconds), through their own partial index; then the rest, oldest first.
+    taps = (select(InboxMessage.shop_id, InboxMessage.id)
+            .where(InboxMessage.kind == "callback", InboxMessage.status == PENDING,
+                   InboxMessage.next_attempt_at <= now)
+            .order_by(InboxMessage.next_attempt_at).limit(limit))
+    rows = await _take(session, taps, worker, lease, now)
+    if rows:
+        return rows
     due = or_(and_(InboxMessage.status == PENDING, InboxMessage.next_attempt_at <= now),
               and_(InboxMessage.status == PROCESSING, InboxMessage.lease_until < now))
     pick = (select(InboxMessage.shop_id, InboxMessage.id).where(due)
             .order_by(InboxMessage.received_at).limit(limit))
+    return await _take(session, pick, worker, lease, now)
+
+
+async def _take(session: AsyncSession, pick, worker: str, lease: timedelta,
+                now: datetime) -> list[InboxMessage]:
     if session.bind.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     stmt = (update(InboxMessage)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    text,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -41,6 +42,10 @@ class InboxMessage(ShopRow, Base):
         UniqueConstraint("shop_id", "channel", "external_id"),
         CheckConstraint("status IN ('pending', 'processing', 'done', 'dead')", name="status"),
         Index(None, "status", "next_attempt_at"),
+        # Button taps are claimed before the backlog (a tap waits for its answer); see claim().
+        Index("ix_inbox_pending_taps", "next_attempt_at",
+              postgresql_where=text("kind = 'callback' AND status = 'pending'"),
+              sqlite_where=text("kind = 'callback' AND status = 'pending'")),
     )
 
     channel: Mapped[str] = mapped_column(String(16))
