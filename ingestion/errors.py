@@ -11,6 +11,7 @@ Permission and order-core errors come from `orders.errors` and pass through unch
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 
 class IngestionError(Exception):
@@ -34,6 +35,12 @@ class DraftAlreadyDecided(IngestionError):
         self.order_number = order_number
         self.reason = reason
         super().__init__(self.describe())
+
+    @classmethod
+    def of(cls, draft: Any) -> DraftAlreadyDecided:
+        """The refusal for a draft that is no longer pending: who decided it, when, how."""
+        return cls(draft.status, draft.decided_by_name, draft.decided_at, draft.order_number,
+                   draft.reason)
 
     def describe(self) -> str:
         who = self.decided_by or "the system"

@@ -17,7 +17,6 @@ import re
 import uuid
 
 APPROVE, EDIT, REJECT, QUOTE = "a", "e", "r", "q"
-ACTIONS = (APPROVE, EDIT, REJECT)
 # A pending draft's card: (label, action) rows.
 CARD_BUTTONS = ((("Approve", APPROVE), ("Edit", EDIT), ("Reject", REJECT)),
                 (("Send as quote", QUOTE),))

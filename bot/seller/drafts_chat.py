@@ -187,8 +187,7 @@ async def _pending(context: Context, actor: Actor, draft_id: uuid.UUID) -> Draft
     actor.require(Permission.APPROVE_DRAFT)
     draft = await read_draft(shop_of(context).uow(), actor, draft_id)
     if not can_decide(draft.status):
-        raise DraftAlreadyDecided(draft.status, draft.decided_by_name, draft.decided_at,
-                                  draft.order_number, draft.reason)
+        raise DraftAlreadyDecided.of(draft)
     return draft
 
 

@@ -13,8 +13,6 @@ HELP = ("You are {name}, {role} at {shop}.\n"
         "/order ORD-00042 - one order, with what you can do next\n"
         "/quote 2 large margherita - a quote with a claim code for a customer\n"
         "/cancel - stop the question I asked")
-NOT_A_SELLER = ("You are not a seller of this shop. Ask the shop's admin for an invite code "
-                "and send /start CODE.")
 WELCOME = "Welcome, {name}! You are now {role} at {shop}. New order drafts will arrive here.\n"
 
 # Button labels for moves to each status; a status missing here gets "-> status".
@@ -82,8 +80,3 @@ def history_text(number: str, rows: Sequence[Mapping[str, Any]], names: Mapping[
         out.append(f"{row['created_at'][:16].replace('T', ' ')} {who}: {change}{note}")
     return "\n".join(out)
 
-
-def draft_lines_menu(lines: Sequence[Mapping[str, Any]]) -> str:
-    if not lines:
-        return "The draft has no items yet. Add one, or go back to the card."
-    return "What would you like to change?"

@@ -89,8 +89,7 @@ async def _conditional_decide(session: AsyncSession, actor: Actor, draft_id: uui
 async def _already_decided(session: AsyncSession, shop_id: uuid.UUID,
                            draft_id: uuid.UUID) -> DraftAlreadyDecided:
     draft = await get_draft(session, shop_id, draft_id)  # DraftNotFound for another shop's id
-    return DraftAlreadyDecided(draft.status, draft.decided_by_name, draft.decided_at,
-                               draft.order_number, draft.reason)
+    return DraftAlreadyDecided.of(draft)
 
 
 async def approve_draft(uow: UnitOfWork, actor: Actor, draft_id: uuid.UUID, *,
@@ -170,8 +169,7 @@ async def edit_draft(uow: UnitOfWork, actor: Actor, draft_id: uuid.UUID,
     async with uow:
         draft = await get_draft(uow.session, actor.shop_id, draft_id, lock=True)
         if not can_decide(draft.status):
-            raise DraftAlreadyDecided(draft.status, draft.decided_by_name, draft.decided_at,
-                                      draft.order_number, draft.reason)
+            raise DraftAlreadyDecided.of(draft)
         shop = await uow.shops.get(actor.shop_id)
         catalog = await catalogs.get(uow.session, shop)
         before = draft.confidence
