@@ -38,7 +38,7 @@ import asyncpg
 from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
 from sqlalchemy import func, select
 
-from benchmarks._live import SECRET, SLUG, LiveServer, setup_shop, update
+from benchmarks._live import SECRET, SLUG, LiveServer, children_of, setup_shop, update
 
 DB = "orderbot_bench_ingest"
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,8 @@ async def load(url: str, seconds: float, concurrency: int, first_id: int) -> dic
     statuses: dict[int, int] = {}
     next_id = first_id
     headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
+    usage = os.times()
+    cpu_before = usage.user + usage.system
     async with ClientSession(connector=TCPConnector(limit=concurrency),
                              timeout=ClientTimeout(total=30)) as session:
         started = time.perf_counter()
@@ -69,14 +71,22 @@ async def load(url: str, seconds: float, concurrency: int, first_id: int) -> dic
         await asyncio.gather(*(sender() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     latencies.sort()
-    return {"requests": len(latencies), "ok": statuses.get(200, 0), "statuses": statuses,
+    usage = os.times()
+    return {"cpu_s": usage.user + usage.system - cpu_before,
+            "requests": len(latencies), "ok": statuses.get(200, 0), "statuses": statuses,
             "elapsed": elapsed, "rate": statuses.get(200, 0) / elapsed,
             "p50_ms": 1000 * latencies[len(latencies) // 2],
             "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]}
 
 
-async def drive(url: str, seconds: float, concurrency: int, first_id: int) -> dict:
-    """Run the load in a second process and return what it measured."""
+async def drive(url: str, seconds: float, concurrency: int, first_id: int,
+                servers: list[int] | None = None) -> dict:
+    """Run the load in a second process and return what it measured, with the CPU time each
+    side spent per answered request (µs): the load process, the server process(es) (`servers`,
+    default this one), and every PostgreSQL process together."""
+    servers = servers or [os.getpid()]
+    before = {"server": cpu_seconds(servers, reaped=False),
+              "postgres": cpu_seconds(postgres_pids())}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "benchmarks.ingest", "--load", url, "--seconds", str(seconds),
         "--concurrency", str(concurrency), "--first-id", str(first_id),
@@ -84,7 +94,45 @@ async def drive(url: str, seconds: float, concurrency: int, first_id: int) -> di
     out, _ = await asyncio.wait_for(proc.communicate(), seconds + 60)
     if proc.returncode != 0:
         raise SystemExit(f"the load process failed ({proc.returncode})")
-    return json.loads(out.decode().strip().splitlines()[-1])
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    spent = {"server": cpu_seconds(servers, reaped=False) - before["server"],
+             "postgres": cpu_seconds(postgres_pids()) - before["postgres"],
+             "load": result.pop("cpu_s")}
+    done = max(1, result["requests"])
+    result["cpu_us"] = {side: round(1e6 * s / done) for side, s in spent.items()}
+    return result
+
+
+def cpu_seconds(pids: list[int], reaped: bool = True) -> float:
+    """User + system CPU time of these processes, from /proc; with `reaped`, also of their
+    children that ended (PostgreSQL's postmaster reaps the backends that closed; the load
+    process is this process's child, so the server's own figure must leave it out)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone (a PostgreSQL backend that closed)
+            continue
+        total += sum(int(f) for f in fields[11:15 if reaped else 13]) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def cpu_text(result: dict) -> str:
+    cpu = result["cpu_us"]
+    return (f"CPU per request: load {cpu['load']} µs, server {cpu['server']} µs, "
+            f"PostgreSQL {cpu['postgres']} µs")
 
 
 async def bot_api() -> None:
@@ -166,7 +214,9 @@ async def run_ours(url: str, seconds: float, concurrency: int, drain_limit: floa
     else:
         runner, base = await serve(init_app(settings, run_worker=worker))
     try:
-        result = await drive(f"{base}/webhooks/telegram/{SLUG}", seconds, concurrency, 1)
+        servers = [live.pid, *children_of(live.pid)] if live is not None else None
+        result = await drive(f"{base}/webhooks/telegram/{SLUG}", seconds, concurrency, 1,
+                             servers)
         drafts_during = await count(Draft)
         stopped = time.perf_counter()
         left = await count(InboxMessage, InboxMessage.status.in_(("pending", "processing")))
@@ -199,12 +249,12 @@ async def main(args: argparse.Namespace) -> None:
         base = await run_baseline(url, args.seconds, args.concurrency)
         print(f"baseline (aiohttp + one asyncpg INSERT ... ON CONFLICT DO NOTHING): "
               f"{base['rate']:.0f}/s, p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms, "
-              f"statuses {base['statuses']}", flush=True)
+              f"statuses {base['statuses']}; {cpu_text(base)}", flush=True)
         if not args.worker:  # ingest alone, then a fresh database for the run with the worker
             alone = await run_ours(url, args.seconds, args.concurrency, 0, worker=False)
             print(f"ours without worker/dispatcher: {alone['rate']:.0f}/s, p50 "
                   f"{alone['p50_ms']:.1f} ms, p99 {alone['p99_ms']:.1f} ms, "
-                  f"statuses {alone['statuses']}", flush=True)
+                  f"statuses {alone['statuses']}; {cpu_text(alone)}", flush=True)
             await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
             await admin.execute(f'CREATE DATABASE "{DB}"')
         for workers in args.served:  # the real server processes, each on a fresh database
@@ -215,14 +265,15 @@ async def main(args: argparse.Namespace) -> None:
                   f"{served['rate']:.0f}/s = {100 * served['rate'] / base['rate']:.0f} % of "
                   f"baseline, p50 {served['p50_ms']:.1f} ms, p99 {served['p99_ms']:.1f} ms, "
                   f"statuses {served['statuses']}; drafts {served['draft_rate']:.0f}/s during "
-                  f"the load, backlog {_drained(served)} {served['drain_s']:.1f} s after it",
+                  f"the load, backlog {_drained(served)} {served['drain_s']:.1f} s after it; "
+                  f"{cpu_text(served)}",
                   flush=True)
             await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
             await admin.execute(f'CREATE DATABASE "{DB}"')
         ours = await run_ours(url, args.seconds, args.concurrency, args.drain_limit)
         print(f"ours (init_app, inbox + commit before 200, worker running): {ours['rate']:.0f}/s, "
               f"p50 {ours['p50_ms']:.1f} ms, p99 {ours['p99_ms']:.1f} ms, "
-              f"statuses {ours['statuses']}", flush=True)
+              f"statuses {ours['statuses']}; {cpu_text(ours)}", flush=True)
         drained = _drained(ours)
         print(f"drafts: {ours['drafts_during']} made during the load "
               f"({ours['draft_rate']:.0f}/s sustained); backlog {drained} "

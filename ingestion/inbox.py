@@ -8,6 +8,7 @@ so a row's effects are committed exactly once.
 """
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ingestion.models import InboxMessage
 from orders.db import new_id, utcnow
@@ -49,39 +50,69 @@ def storable(value: Any) -> Any:
     return value
 
 
-def _insert(session: AsyncSession):
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+def _insert(dialect: str):
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
-async def store(session: AsyncSession, incoming: list[IncomingMessage]) -> list[bool]:
+# PostgreSQL: the whole batch as one prepared statement with one array per column (unnest), so
+# its text and plan do not depend on how many rows a request or a group-commit round brings.
+_PG_STORE = """
+INSERT INTO inbox (shop_id, id, channel, external_id, kind, message, status, attempts,
+                   next_attempt_at, received_at)
+SELECT shop_id, id, channel, external_id, kind, message::jsonb, 'pending', 0, $7, $7
+FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
+     AS t(shop_id, id, channel, external_id, kind, message)
+ON CONFLICT (shop_id, channel, external_id) DO NOTHING
+RETURNING shop_id, channel, external_id"""
+
+
+async def store(session: AsyncSession | AsyncConnection,
+                incoming: list[IncomingMessage]) -> list[bool]:
     """Insert the events in one statement, skipping each (shop, channel, external id) already
     there (`INSERT ... ON CONFLICT DO NOTHING RETURNING` the keys it did insert).
 
     Returns, per event, True when it is new and False for a redelivery (an event given twice
     in one call is new once: its first occurrence). Rows become durable when the caller
-    commits; several requests may share one commit (group commit).
+    commits (or at once, on a connection in autocommit); several requests may share one
+    commit (group commit).
     """
     if not incoming:
         return []
+    connection = await session.connection() if isinstance(session, AsyncSession) else session
     now = utcnow()
-    table = InboxMessage.__table__
-    rows = [{"shop_id": item.shop_id, "id": new_id(), "channel": item.channel,
-             "external_id": str(item.external_id), "kind": item.kind,
-             "message": storable(item.message), "status": PENDING, "attempts": 0,
-             "next_attempt_at": now, "received_at": now} for item in incoming]
-    # One statement, executed for many parameter sets: SQLAlchemy's "insertmanyvalues" sends it
-    # as multi-row INSERTs, and the statement is compiled once, not once per row count.
-    stmt = (_insert(session)(table)
-            .on_conflict_do_nothing(index_elements=["shop_id", "channel", "external_id"])
-            .returning(table.c.shop_id, table.c.channel, table.c.external_id))
-    connection = await session.connection()
-    inserted = {tuple(row) for row in await connection.execute(stmt, rows)}
+    keys = [(item.shop_id, item.channel, str(item.external_id)) for item in incoming]
+    if connection.dialect.name == "postgresql":
+        result = await connection.exec_driver_sql(_PG_STORE, (
+            [k[0] for k in keys], [new_id() for _ in keys], [k[1] for k in keys],
+            [k[2] for k in keys], [item.kind for item in incoming],
+            [json_text(item.message) for item in incoming], now))
+    else:
+        table = InboxMessage.__table__
+        rows = [{"shop_id": shop_id, "id": new_id(), "channel": channel,
+                 "external_id": external_id, "kind": item.kind,
+                 "message": storable(item.message), "status": PENDING, "attempts": 0,
+                 "next_attempt_at": now, "received_at": now}
+                for (shop_id, channel, external_id), item in zip(keys, incoming)]
+        # One statement for many parameter sets: SQLAlchemy's "insertmanyvalues" sends it as
+        # multi-row INSERTs, compiled once, not once per row count.
+        stmt = (_insert(connection.dialect.name)(table)
+                .on_conflict_do_nothing(index_elements=["shop_id", "channel", "external_id"])
+                .returning(table.c.shop_id, table.c.channel, table.c.external_id))
+        result = await connection.execute(stmt, rows)
+    inserted = {tuple(row) for row in result}
     fresh: list[bool] = []
-    for row in rows:
-        key = (row["shop_id"], row["channel"], row["external_id"])
+    for key in keys:
         fresh.append(key in inserted)
         inserted.discard(key)  # a second occurrence in this call is a redelivery
     return fresh
+
+
+def json_text(message: dict[str, Any]) -> str:
+    """The message as JSON text for a jsonb column; NUL characters are removed (see
+    `storable`) only when the text shows one could be there, so the usual message is
+    encoded once and not walked."""
+    text = json.dumps(message)
+    return json.dumps(storable(message)) if "\\u0000" in text else text
 
 
 async def claim(session: AsyncSession, worker: str, *, limit: int, lease: timedelta,

@@ -97,3 +97,18 @@ async def test_a_round_is_bounded_by_max_batch(pizzeria, max_batch):
     assert committer.commits == 3
     async with pizzeria.db.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(InboxMessage)) == 9
+
+
+async def test_text_is_stored_as_sent_and_only_nul_characters_are_dropped(pizzeria):
+    """PostgreSQL's jsonb refuses NUL; a backslash followed by "u0000" is ordinary text and
+    must come back unchanged, as must non-ASCII text."""
+    committer = GroupCommitter(pizzeria.db.session_factory)
+    texts = {"nul": "two\x00 pizzas", "escape": "C:\\u0000\\pizza", "accents": "dos pizzas, ñam 🍕"}
+    await asyncio.gather(*(committer.store([pizzeria.message(t, external_id=k)])
+                           for k, t in texts.items()))
+
+    async with pizzeria.db.uow() as uow:
+        stored = {row.external_id: row.message["text"]
+                  for row in await uow.session.scalars(select(InboxMessage))}
+    assert stored == {"nul": "two pizzas", "escape": "C:\\u0000\\pizza",
+                      "accents": "dos pizzas, ñam 🍕"}
