@@ -5,6 +5,7 @@ against a baseline measured in the same run.
                                 [--seconds 10] [--concurrency 32] [--drain-limit 120]
                                 [--no-worker]   (also: our ingest alone, worker and dispatcher off)
                                 [--served 1 2]  (also: `orderbot serve --workers N` processes)
+                                [--no-uvloop]   (every process on asyncio's own loop)
 
 Runs on a fresh database of its own (`orderbot_bench_ingest`, dropped afterwards), migrated with
 Alembic, with the demo pizzeria and its Telegram channel. The load comes from a second process on
@@ -18,6 +19,11 @@ flight for `--seconds`, each a distinct update from its own chat).
   drafts while the load runs. After the load stops, the backlog is drained (at most
   `--drain-limit` s). `--served N ...`: also the real `orderbot serve --workers N` in its own
   process(es) (JSON request logs at INFO, as deployed), each on a fresh database.
+
+Every process runs on uvloop, as `orderbot serve` does (`--no-uvloop`: asyncio's own loop). The
+baseline is measured first and again last; ratios are taken against the mean of the two, since
+this shared machine drifts during a run. Each phase also reports the CPU time spent per answered
+request by the load process, the server process(es) and PostgreSQL (all its processes).
 
 The last line has the figures: both rates, their ratio, our p50/p99, drafts per second during the
 load and the drain time.
@@ -35,12 +41,14 @@ import time
 from pathlib import Path
 
 import asyncpg
+import uvloop
 from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
 from sqlalchemy import func, select
 
 from benchmarks._live import SECRET, SLUG, LiveServer, children_of, setup_shop, update
 
 DB = "orderbot_bench_ingest"
+LOOP_FLAG: list[str] = []  # ["--no-uvloop"] passed on to the load and Bot API processes
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -89,7 +97,7 @@ async def drive(url: str, seconds: float, concurrency: int, first_id: int,
               "postgres": cpu_seconds(postgres_pids())}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "benchmarks.ingest", "--load", url, "--seconds", str(seconds),
-        "--concurrency", str(concurrency), "--first-id", str(first_id),
+        "--concurrency", str(concurrency), "--first-id", str(first_id), *LOOP_FLAG,
         stdout=subprocess.PIPE, cwd=ROOT)
     out, _ = await asyncio.wait_for(proc.communicate(), seconds + 60)
     if proc.returncode != 0:
@@ -195,7 +203,7 @@ async def run_ours(url: str, seconds: float, concurrency: int, drain_limit: floa
     engine = make_engine(sa_url)
     sessions = make_session_factory(engine)
     api = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "benchmarks.ingest", "--bot-api",
+        sys.executable, "-m", "benchmarks.ingest", "--bot-api", *LOOP_FLAG,
         stdout=subprocess.PIPE, cwd=ROOT)
     api_url = (await asyncio.wait_for(api.stdout.readline(), 30)).decode().strip()
     settings = BotSettings(DATABASE_URL=sa_url, TELEGRAM_API_BASE_URL=api_url,
@@ -238,54 +246,69 @@ async def run_ours(url: str, seconds: float, concurrency: int, drain_limit: floa
     return result
 
 
+BASELINE = "baseline (aiohttp + one asyncpg INSERT ... ON CONFLICT DO NOTHING)"
+
+
 async def main(args: argparse.Namespace) -> None:
     admin = await asyncpg.connect(args.admin_url)
-    try:
+
+    async def fresh_database() -> str:
         await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{DB}"')
-        url = args.admin_url.rsplit("/", 1)[0] + f"/{DB}"
+        return args.admin_url.rsplit("/", 1)[0] + f"/{DB}"
+
+    try:
+        url = await fresh_database()
+        loop = "uvloop" if args.uvloop else "asyncio's own loop"
         print(f"load: {args.seconds:g} s each, {args.concurrency} requests in flight, "
-              f"from a second process on 127.0.0.1; database {DB}", flush=True)
-        base = await run_baseline(url, args.seconds, args.concurrency)
-        print(f"baseline (aiohttp + one asyncpg INSERT ... ON CONFLICT DO NOTHING): "
-              f"{base['rate']:.0f}/s, p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms, "
-              f"statuses {base['statuses']}; {cpu_text(base)}", flush=True)
+              f"from a second process on 127.0.0.1; database {DB}; every process on {loop}",
+              flush=True)
+        before = await run_baseline(url, args.seconds, args.concurrency)
+        print(f"{BASELINE}, before: {_figures(before)}", flush=True)
         if not args.worker:  # ingest alone, then a fresh database for the run with the worker
             alone = await run_ours(url, args.seconds, args.concurrency, 0, worker=False)
-            print(f"ours without worker/dispatcher: {alone['rate']:.0f}/s, p50 "
-                  f"{alone['p50_ms']:.1f} ms, p99 {alone['p99_ms']:.1f} ms, "
-                  f"statuses {alone['statuses']}; {cpu_text(alone)}", flush=True)
-            await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-            await admin.execute(f'CREATE DATABASE "{DB}"')
+            print(f"ours without worker/dispatcher: {_figures(alone)}", flush=True)
+            url = await fresh_database()
+        served = {}
         for workers in args.served:  # the real server processes, each on a fresh database
-            served = await run_ours(url, args.seconds, args.concurrency, args.drain_limit,
-                                    served=workers, log_level=args.log_level)
+            served[workers] = await run_ours(url, args.seconds, args.concurrency,
+                                             args.drain_limit, served=workers,
+                                             log_level=args.log_level)
             print(f"ours as `orderbot serve --workers {workers}` (worker running, LOG_LEVEL "
-                  f"{args.log_level}): "
-                  f"{served['rate']:.0f}/s = {100 * served['rate'] / base['rate']:.0f} % of "
-                  f"baseline, p50 {served['p50_ms']:.1f} ms, p99 {served['p99_ms']:.1f} ms, "
-                  f"statuses {served['statuses']}; drafts {served['draft_rate']:.0f}/s during "
-                  f"the load, backlog {_drained(served)} {served['drain_s']:.1f} s after it; "
-                  f"{cpu_text(served)}",
+                  f"{args.log_level}): {_figures(served[workers])}; drafts "
+                  f"{served[workers]['draft_rate']:.0f}/s during the load, backlog "
+                  f"{_drained(served[workers])} {served[workers]['drain_s']:.1f} s after it",
                   flush=True)
-            await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-            await admin.execute(f'CREATE DATABASE "{DB}"')
+            url = await fresh_database()
         ours = await run_ours(url, args.seconds, args.concurrency, args.drain_limit)
-        print(f"ours (init_app, inbox + commit before 200, worker running): {ours['rate']:.0f}/s, "
-              f"p50 {ours['p50_ms']:.1f} ms, p99 {ours['p99_ms']:.1f} ms, "
-              f"statuses {ours['statuses']}; {cpu_text(ours)}", flush=True)
-        drained = _drained(ours)
+        print(f"ours (init_app, inbox + commit before 200, worker running): {_figures(ours)}",
+              flush=True)
         print(f"drafts: {ours['drafts_during']} made during the load "
-              f"({ours['draft_rate']:.0f}/s sustained); backlog {drained} "
+              f"({ours['draft_rate']:.0f}/s sustained); backlog {_drained(ours)} "
               f"{ours['drain_s']:.1f} s after the load stopped; "
               f"inbox {ours['inbox']} rows, drafts {ours['drafts']}", flush=True)
-        print(f"ingest: ours {ours['rate']:.0f}/s vs baseline {base['rate']:.0f}/s = "
-              f"{100 * ours['rate'] / base['rate']:.0f} %, p50 {ours['p50_ms']:.1f} ms, "
+        # The baseline again, after everything else: the machine drifts during a run (other
+        # work, PostgreSQL's checkpoints), so ratios are taken against the mean of the two.
+        after = await run_baseline(url, args.seconds, args.concurrency)
+        print(f"{BASELINE}, after: {_figures(after)}", flush=True)
+        base = (before["rate"] + after["rate"]) / 2
+        for workers, result in served.items():
+            print(f"`orderbot serve --workers {workers}`: {result['rate']:.0f}/s = "
+                  f"{100 * result['rate'] / base:.0f} % of the baseline's {base:.0f}/s, "
+                  f"p99 {result['p99_ms']:.1f} ms", flush=True)
+        print(f"ingest: ours {ours['rate']:.0f}/s vs baseline {base:.0f}/s "
+              f"(mean of {before['rate']:.0f} and {after['rate']:.0f}) = "
+              f"{100 * ours['rate'] / base:.0f} %, p50 {ours['p50_ms']:.1f} ms, "
               f"p99 {ours['p99_ms']:.1f} ms; drafts {ours['draft_rate']:.0f}/s, "
               f"drain {ours['drain_s']:.1f} s")
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
         await admin.close()
+
+
+def _figures(result: dict) -> str:
+    return (f"{result['rate']:.0f}/s, p50 {result['p50_ms']:.1f} ms, p99 "
+            f"{result['p99_ms']:.1f} ms, statuses {result['statuses']}; {cpu_text(result)}")
 
 
 def _drained(result: dict) -> str:
@@ -307,7 +330,13 @@ def cli() -> None:
     ap.add_argument("--load", help=argparse.SUPPRESS)       # the second process
     ap.add_argument("--first-id", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--bot-api", action="store_true", help=argparse.SUPPRESS)      # the third process
+    ap.add_argument("--no-uvloop", dest="uvloop", action="store_false",
+                    help="run every process on asyncio's own loop instead of uvloop")
     args = ap.parse_args()
+    if args.uvloop:  # as `orderbot serve` runs; the baseline and the load get it too
+        uvloop.install()
+    else:
+        LOOP_FLAG.append("--no-uvloop")
     if "127.0.0.1" not in args.admin_url and "localhost" not in args.admin_url:
         raise SystemExit("--admin-url: this benchmark only runs against 127.0.0.1")
     if args.bot_api:

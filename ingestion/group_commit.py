@@ -48,8 +48,9 @@ class GroupCommitter:
             flusher = asyncio.create_task(self._flush(), name="inbox-group-commit")
             self._flushers.add(flusher)
             flusher.add_done_callback(self._flushers.discard)
-        # shield: a caller that goes away (client disconnect) must not cancel the others' round
-        return await asyncio.shield(future)
+        # Each caller waits on its own future: a caller that goes away (client disconnect)
+        # cancels only that future, never the round (`_settle` skips futures already done).
+        return await future
 
     async def close(self) -> None:
         """Wait for the round in progress and whatever is still queued (graceful shutdown)."""

@@ -8,13 +8,13 @@ so a row's effects are committed exactly once.
 """
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -108,11 +108,13 @@ async def store(session: AsyncSession | AsyncConnection,
 
 
 def json_text(message: dict[str, Any]) -> str:
-    """The message as JSON text for a jsonb column; NUL characters are removed (see
-    `storable`) only when the text shows one could be there, so the usual message is
-    encoded once and not walked."""
-    text = json.dumps(message)
-    return json.dumps(storable(message)) if "\\u0000" in text else text
+    """The message as JSON text for a jsonb column (orjson: several times faster than the
+    standard library's encoder); NUL characters are removed (see `storable`) only when the text
+    shows one could be there, so the usual message is encoded once and not walked."""
+    text = orjson.dumps(message, option=orjson.OPT_NON_STR_KEYS).decode()
+    if "\\u0000" in text:
+        text = orjson.dumps(storable(message), option=orjson.OPT_NON_STR_KEYS).decode()
+    return text
 
 
 async def claim(session: AsyncSession, worker: str, *, limit: int, lease: timedelta,

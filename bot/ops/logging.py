@@ -10,8 +10,10 @@ bodies (`text`, `body`, `payload`, ...) only at debug level.
 """
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from datetime import datetime, timezone
 from typing import IO, Any
 
 import structlog
@@ -46,6 +48,8 @@ def configure_logging(level: str | int = "INFO", stream: IO[str] | None = None) 
                     structlog.processors.JSONRenderer(default=str)])
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(formatter)
+    global _WRITER
+    _WRITER = _LineWriter(handler, _redact(show_bodies=level <= logging.DEBUG))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -64,3 +68,40 @@ def _redact(*, show_bodies: bool):
                 del event[key]
         return event
     return redact
+
+
+def info_line(logger: logging.Logger, event: str, fields: dict[str, Any]) -> None:
+    """`logger.info(event, extra=fields)` for a line written on every request: once
+    `configure_logging` has set up the JSON handler, the same line (same keys, same order,
+    secrets redacted) is written straight to it, without a LogRecord and the formatter's
+    processor chain: about 10 µs instead of about 60 (tests/unit/bot/test_fast_log_line.py)."""
+    writer = _WRITER
+    if writer is None or writer.handler not in logging.getLogger().handlers:
+        logger.info(event, extra=fields)  # not configured by us (tests, embedding): as usual
+    elif logger.isEnabledFor(logging.INFO):
+        writer.write(logger.name, "info", event, fields)
+
+
+class _LineWriter:
+    def __init__(self, handler: logging.StreamHandler, redact: Any) -> None:
+        self.handler, self.redact = handler, redact
+
+    def write(self, name: str, level: str, event: str, fields: dict[str, Any]) -> None:
+        # The keys in the order the ProcessorFormatter gives a stdlib record's: the event, the
+        # bound context, level, logger, timestamp, then the record's extras.
+        entry = {"event": event, **structlog.contextvars.get_contextvars(), "level": level,
+                 "logger": name,
+                 "timestamp": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")}
+        entry.update(fields)
+        line = json.dumps(self.redact(None, level, entry), default=str) + self.handler.terminator
+        self.handler.acquire()
+        try:
+            self.handler.stream.write(line)
+            self.handler.flush()
+        except Exception:  # noqa: BLE001  as logging.Handler does: a broken stream is reported
+            self.handler.handleError(logging.makeLogRecord({"msg": event}))
+        finally:
+            self.handler.release()
+
+
+_WRITER: _LineWriter | None = None
