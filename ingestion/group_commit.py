@@ -7,8 +7,8 @@ Each caller enqueues its messages and awaits a future. A flushing task takes eve
 stores it with `inbox.store` in one statement (PostgreSQL: in autocommit, so the statement is
 its own commit; SQLite: in one transaction), and resolves every waiter with its own per-message
 "new" flags; while it commits, the next callers queue up for the following round. Up to
-`rounds` rounds run at once, each on its own connection, so a slow commit does not hold up the
-requests that arrive during it.
+`rounds` rounds run at once, each flusher on its own connection (kept while requests keep
+coming), so a slow commit does not hold up the requests that arrive during it.
 
 If a round fails because the database is unreachable, every waiter of the round gets the
 exception (each request answers 503; nothing it sent is acknowledged). Any other failure (a
@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from ingestion import inbox
 from ingestion.inbox import IncomingMessage
@@ -61,24 +61,34 @@ class GroupCommitter:
         while self._queue:
             batch = self._take()
             try:
-                fresh = await self._commit([m for messages, _ in batch for m in messages])
-            except Exception as exc:  # noqa: BLE001  handed to the waiters
+                # One connection for as long as requests keep coming: checking one out of the
+                # pool for every round would cost a ping (three round trips on asyncpg) each.
+                async with self.engine.connect() as connection:
+                    await _prepare(connection)
+                    while True:
+                        fresh = await self._round(connection,
+                                                  [m for messages, _ in batch for m in messages])
+                        start = 0
+                        for messages, future in batch:
+                            _settle(future, fresh[start:start + len(messages)])
+                            start += len(messages)
+                        if not self._queue:
+                            break
+                        batch = self._take()
+            except Exception as exc:  # noqa: BLE001  handed to the waiters of the failed round
                 if len(batch) == 1 or _unreachable(exc):
                     for _, future in batch:
                         _settle(future, error=exc)
                 else:  # one bad message must not fail its neighbours
                     for messages, future in batch:
                         await self._alone(messages, future)
-                continue
-            start = 0
-            for messages, future in batch:
-                _settle(future, fresh[start:start + len(messages)])
-                start += len(messages)
 
     async def _alone(self, messages: list[IncomingMessage],
                      future: asyncio.Future[list[bool]]) -> None:
         try:
-            _settle(future, await self._commit(messages))
+            async with self.engine.connect() as connection:
+                await _prepare(connection)
+                _settle(future, await self._round(connection, messages))
         except Exception as exc:  # noqa: BLE001  this waiter's own failure
             _settle(future, error=exc)
 
@@ -90,18 +100,22 @@ class GroupCommitter:
         batch, self._queue = self._queue[:taken], self._queue[taken:]
         return batch
 
-    async def _commit(self, messages: list[IncomingMessage]) -> list[bool]:
-        async with self.engine.connect() as connection:
-            if connection.dialect.name == "postgresql":
-                # One statement, committed by itself (autocommit): durable when it returns,
-                # without the two extra round trips of BEGIN and COMMIT.
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
+    async def _round(self, connection: AsyncConnection,
+                     messages: list[IncomingMessage]) -> list[bool]:
+        if connection.dialect.name == "postgresql":
+            fresh = await inbox.store(connection, messages)  # autocommit: its own commit
+        else:
+            async with connection.begin():
                 fresh = await inbox.store(connection, messages)
-            else:
-                async with connection.begin():
-                    fresh = await inbox.store(connection, messages)
         self.commits += 1
         return fresh
+
+
+async def _prepare(connection: AsyncConnection) -> None:
+    """PostgreSQL: autocommit, so each round's one statement is committed by itself (durable
+    when it returns) without the two extra round trips of BEGIN and COMMIT."""
+    if connection.dialect.name == "postgresql":
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _unreachable(exc: Exception) -> bool:

@@ -55,13 +55,15 @@ def _insert(dialect: str):
 
 
 # PostgreSQL: the whole batch as one prepared statement with one array per column (unnest), so
-# its text and plan do not depend on how many rows a request or a group-commit round brings.
+# its text and plan do not depend on how many rows a request or a group-commit round brings;
+# the row ids are random UUIDs as new_id() makes them, drawn by PostgreSQL (13+).
 _PG_STORE = """
 INSERT INTO inbox (shop_id, id, channel, external_id, kind, message, status, attempts,
                    next_attempt_at, received_at)
-SELECT shop_id, id, channel, external_id, kind, message::jsonb, 'pending', 0, $7, $7
-FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
-     AS t(shop_id, id, channel, external_id, kind, message)
+SELECT shop_id, gen_random_uuid(), channel, external_id, kind, message::jsonb, 'pending', 0,
+       $6, $6
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
+     AS t(shop_id, channel, external_id, kind, message)
 ON CONFLICT (shop_id, channel, external_id) DO NOTHING
 RETURNING shop_id, channel, external_id"""
 
@@ -83,8 +85,8 @@ async def store(session: AsyncSession | AsyncConnection,
     keys = [(item.shop_id, item.channel, str(item.external_id)) for item in incoming]
     if connection.dialect.name == "postgresql":
         result = await connection.exec_driver_sql(_PG_STORE, (
-            [k[0] for k in keys], [new_id() for _ in keys], [k[1] for k in keys],
-            [k[2] for k in keys], [item.kind for item in incoming],
+            [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
+            [item.kind for item in incoming],
             [json_text(item.message) for item in incoming], now))
     else:
         table = InboxMessage.__table__
