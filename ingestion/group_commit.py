@@ -30,13 +30,17 @@ UNREACHABLE = (OperationalError, InterfaceError, OSError, asyncio.TimeoutError)
 
 class GroupCommitter:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
-                 max_batch: int = 500, rounds: int = 2) -> None:
+                 max_batch: int = 500, rounds: int = 2, linger: float = 0.5) -> None:
         self.engine: AsyncEngine = session_factory.kw["bind"]
         self.max_batch = max_batch    # messages per transaction, so one round stays short
         self.rounds = rounds          # rounds in flight at once (each holds one connection)
+        self.linger = linger          # seconds an idle flusher keeps its connection for more
         self.commits = 0              # rounds committed (tests and metrics)
         self._queue: list[Waiter] = []
         self._flushers: set[asyncio.Task[None]] = set()
+        self._arrived = asyncio.Event()  # set when a caller queues for an existing flusher
+        self._idle = 0                   # flushers lingering in _more()
+        self._closing = False
 
     async def store(self, messages: list[IncomingMessage]) -> list[bool]:
         """Store `messages` in the next shared transaction; per message, True when it is new."""
@@ -44,25 +48,38 @@ class GroupCommitter:
             return []
         future: asyncio.Future[list[bool]] = asyncio.get_running_loop().create_future()
         self._queue.append((list(messages), future))
-        if len(self._flushers) < self.rounds:
+        if not self._idle and len(self._flushers) < self.rounds:
             flusher = asyncio.create_task(self._flush(), name="inbox-group-commit")
             self._flushers.add(flusher)
             flusher.add_done_callback(self._flushers.discard)
+        else:
+            self._arrived.set()  # a lingering flusher takes it (or a busy one, after its round)
         # Each caller waits on its own future: a caller that goes away (client disconnect)
         # cancels only that future, never the round (`_settle` skips futures already done).
         return await future
 
     async def close(self) -> None:
         """Wait for the round in progress and whatever is still queued (graceful shutdown)."""
+        self._closing = True
+        self._arrived.set()  # lingering flushers stop waiting
         while self._flushers:
             await asyncio.shield(asyncio.gather(*self._flushers, return_exceptions=True))
 
     async def _flush(self) -> None:
+        try:
+            await self._flush_queue()
+        finally:
+            # Leave the set at once, not in the done callback (which runs a loop turn later):
+            # a caller queueing in between would count this flusher and start none.
+            self._flushers.discard(asyncio.current_task())
+
+    async def _flush_queue(self) -> None:
         while self._queue:
             batch = self._take()
             try:
-                # One connection for as long as requests keep coming: checking one out of the
-                # pool for every round would cost a ping (three round trips on asyncpg) each.
+                # One connection for as long as requests keep coming (and `linger` seconds
+                # more): checking one out of the pool for every round would cost a ping
+                # (BEGIN, ';', ROLLBACK: three round trips on asyncpg) each time.
                 async with self.engine.connect() as connection:
                     await _prepare(connection)
                     while True:
@@ -72,7 +89,7 @@ class GroupCommitter:
                         for messages, future in batch:
                             _settle(future, fresh[start:start + len(messages)])
                             start += len(messages)
-                        if not self._queue:
+                        if not await self._more():
                             break
                         batch = self._take()
             except Exception as exc:  # noqa: BLE001  handed to the waiters of the failed round
@@ -91,6 +108,23 @@ class GroupCommitter:
                 _settle(future, await self._round(connection, messages))
         except Exception as exc:  # noqa: BLE001  this waiter's own failure
             _settle(future, error=exc)
+
+    async def _more(self) -> bool:
+        """Wait up to `linger` seconds for callers to queue; False when none did."""
+        deadline = asyncio.get_running_loop().time() + self.linger
+        while not self._queue:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if self._closing or remaining <= 0:
+                return False
+            self._arrived.clear()
+            self._idle += 1
+            try:
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+            except TimeoutError:
+                pass
+            finally:
+                self._idle -= 1
+        return True
 
     def _take(self) -> list[Waiter]:
         taken, size = 0, 0
