@@ -91,7 +91,8 @@ class Draft(ShopRow, Base):
         ForeignKeyConstraint(["shop_id", "conversation_id"],
                              ["conversations.shop_id", "conversations.id"]),
         Index(None, "shop_id", "status", "created_at"),
-        Index(None, "shop_id", "conversation_id", "status"),
+        # the customer's newest pending draft, read in order (migration 0008)
+        Index(None, "shop_id", "conversation_id", "status", "created_at"),
         Index(None, "status", "expires_at"),
     )
 

@@ -162,7 +162,7 @@ def customer_by_identity(shop_id: uuid.UUID, channel: str, external_id: str) -> 
     whatever the planner believes. As a join, a plan made while the tables were small (a
     prepared statement's generic plan, or no ANALYZE yet) walked every customer of the shop for
     each message: 23 ms per message at 10,000 customers, and growing
-    (tests/integration/orders/test_identity_lookup_plan.py)."""
+    (tests/integration/orders/test_lookup_plans.py)."""
     customer_id = (select(CustomerIdentity.customer_id)
                    .where(CustomerIdentity.shop_id == shop_id, CustomerIdentity.channel == channel,
                           CustomerIdentity.external_id == external_id).scalar_subquery())

@@ -1,6 +1,6 @@
 """A customer is found by channel identity with two unique-index lookups, whatever the planner
 believes: no walk over the shop's customers. On PostgreSQL a prepared statement may run a
-generic plan made while the tables were small (or never analyzed); the join this lookup used
+generic plan (made while the tables were small, or never analyzed); the join this lookup used
 to be then read every customer of the shop for each incoming message."""
 from __future__ import annotations
 
