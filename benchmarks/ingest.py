@@ -6,6 +6,7 @@ against a baseline measured in the same run.
                                 [--no-worker]   (also: our ingest alone, worker and dispatcher off)
                                 [--served 1 2]  (also: `orderbot serve --workers N` processes)
                                 [--no-uvloop]   (every process on asyncio's own loop)
+                                [--analyze-every S]  (ANALYZE every S s, as autovacuum would)
 
 Runs on a fresh database of its own (`orderbot_bench_ingest`, dropped afterwards), migrated with
 Alembic, with the demo pizzeria and its Telegram channel. The load comes from a second process on
@@ -181,6 +182,7 @@ def baseline_app(pool: asyncpg.Pool) -> web.Application:
 
 async def run_baseline(url: str, seconds: float, concurrency: int) -> dict:
     pool = await asyncpg.create_pool(url, min_size=concurrency, max_size=concurrency)
+    await pool.execute("DROP TABLE IF EXISTS bench_baseline")  # the first baseline's, when last
     await pool.execute("CREATE TABLE bench_baseline (update_id bigint PRIMARY KEY, body jsonb)")
     runner, base = await serve(baseline_app(pool))
     try:
@@ -191,7 +193,8 @@ async def run_baseline(url: str, seconds: float, concurrency: int) -> dict:
 
 
 async def run_ours(url: str, seconds: float, concurrency: int, drain_limit: float,
-                   worker: bool = True, served: int = 0, log_level: str = "INFO") -> dict:
+                   worker: bool = True, served: int = 0, log_level: str = "INFO",
+                   analyze_every: float = 0.0) -> dict:
     from bot.server import init_app
     from bot.settings import BotSettings
     from ingestion.models import Draft, InboxMessage
@@ -221,6 +224,8 @@ async def run_ours(url: str, seconds: float, concurrency: int, drain_limit: floa
         runner, base = None, live.base
     else:
         runner, base = await serve(init_app(settings, run_worker=worker))
+    analyzer = asyncio.create_task(analyze_every_so_often(url, analyze_every)) \
+        if analyze_every else None
     try:
         servers = [live.pid, *children_of(live.pid)] if live is not None else None
         result = await drive(f"{base}/webhooks/telegram/{SLUG}", seconds, concurrency, 1,
@@ -233,6 +238,9 @@ async def run_ours(url: str, seconds: float, concurrency: int, drain_limit: floa
             left = await count(InboxMessage, InboxMessage.status.in_(("pending", "processing")))
         drain = time.perf_counter() - stopped
     finally:
+        if analyzer is not None:
+            analyzer.cancel()
+            await asyncio.gather(analyzer, return_exceptions=True)
         if live is not None:
             await live.__aexit__(None, None, None)
         else:
@@ -247,6 +255,20 @@ async def run_ours(url: str, seconds: float, concurrency: int, drain_limit: floa
 
 
 BASELINE = "baseline (aiohttp + one asyncpg INSERT ... ON CONFLICT DO NOTHING)"
+
+
+async def analyze_every_so_often(url: str, seconds: float) -> None:
+    """ANALYZE the database every `seconds`, standing in for autovacuum's autoanalyze, which
+    PostgreSQL runs by default and this machine's server has switched off. Without it no table
+    ever gets statistics, and the plans the worker's connections cached while the tables were
+    empty stay in use as they grow."""
+    connection = await asyncpg.connect(url)
+    try:
+        while True:
+            await asyncio.sleep(seconds)
+            await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -280,7 +302,8 @@ async def main(args: argparse.Namespace) -> None:
                   f"{_drained(served[workers])} {served[workers]['drain_s']:.1f} s after it",
                   flush=True)
             url = await fresh_database()
-        ours = await run_ours(url, args.seconds, args.concurrency, args.drain_limit)
+        ours = await run_ours(url, args.seconds, args.concurrency, args.drain_limit,
+                              analyze_every=args.analyze_every)
         print(f"ours (init_app, inbox + commit before 200, worker running): {_figures(ours)}",
               flush=True)
         print(f"drafts: {ours['drafts_during']} made during the load "
@@ -330,6 +353,9 @@ def cli() -> None:
     ap.add_argument("--load", help=argparse.SUPPRESS)       # the second process
     ap.add_argument("--first-id", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--bot-api", action="store_true", help=argparse.SUPPRESS)      # the third process
+    ap.add_argument("--analyze-every", type=float, default=0.0, metavar="S",
+                    help="ANALYZE the database every S seconds during the in-process run, "
+                         "standing in for autovacuum (off on this machine's PostgreSQL)")
     ap.add_argument("--no-uvloop", dest="uvloop", action="store_false",
                     help="run every process on asyncio's own loop instead of uvloop")
     args = ap.parse_args()
