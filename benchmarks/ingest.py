@@ -35,7 +35,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -46,7 +45,8 @@ import uvloop
 from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
 from sqlalchemy import func, select
 
-from benchmarks._live import SECRET, SLUG, LiveServer, children_of, setup_shop, update
+from benchmarks._live import (SECRET, SLUG, LiveServer, children_of, free_port, setup_shop,
+                             update)
 
 DB = "orderbot_bench_ingest"
 LOOP_FLAG: list[str] = []  # ["--no-uvloop"] passed on to the load and Bot API processes
@@ -154,12 +154,6 @@ async def bot_api() -> None:
 
 
 # --- the two servers --------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
     runner = web.AppRunner(app, access_log=None)
